@@ -1,0 +1,31 @@
+"""Print a checkpoint's test metrics and its predictions for three example sentences.
+
+    python scripts/demo.py outputs/quickstart
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import indosec
+
+EXAMPLES = [
+    "Menteri Pertahanan Indonesia dan Australia sepakat memperluas patroli bersama di Laut Arafura.",
+    "Dua anggota TNI tewas setelah kelompok bersenjata menyerang pos mereka di Kabupaten Intan Jaya, Papua.",
+    "Moskow menegaskan Krimea adalah bagian tak terpisahkan dari Federasi Rusia sejak referendum 2014.",
+]
+
+
+def main(run_dir: str) -> None:
+    metrics = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))["test"]
+    print(f"\nTest accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}")
+    print(f"{'label':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
+    for label, m in metrics["per_class"].items():
+        print(f"{label:<22}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}")
+    print()
+    for text, pred in zip(EXAMPLES, indosec.load(run_dir).predict(EXAMPLES)):
+        print(f"{pred.label:<22}{pred.score:.2f}  {text}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "outputs/quickstart")

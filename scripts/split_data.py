@@ -1,0 +1,79 @@
+"""Split labelled sentences into train/validation/test (about 80/10/10), stratified by label
+and by `hard`, grouped by `story` so that no story spans two splits.
+
+    python scripts/split_data.py data/train.jsonl data/validation.jsonl data/test.jsonl --out data/
+
+Deterministic: the result depends only on the rows and --seed, not on input order, so it can
+be re-run on its own output. Rows without an `id` get one (`isn-00001`, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+FRACTIONS = {"train": 0.8, "validation": 0.1, "test": 0.1}
+FIELD_ORDER = ("id", "text", "label", "theatre", "register", "story", "hard")
+
+
+def read_pool(paths: list[Path]) -> list[dict]:
+    rows = [json.loads(line) for p in paths for line in p.open(encoding="utf-8") if line.strip()]
+    rows.sort(key=lambda r: (str(r.get("story")), r["text"]))
+    used = {r["id"] for r in rows if r.get("id")}
+    n = 0
+    for r in rows:
+        if not r.get("id"):
+            while f"isn-{n:05d}" in used:
+                n += 1
+            r["id"] = f"isn-{n:05d}"
+            used.add(r["id"])
+    return rows
+
+
+def assign_stories(rows: list[dict], seed: int) -> dict[str, str]:
+    """Greedy: each story goes to the split furthest below its share of the story's stratum."""
+    stories = defaultdict(list)
+    for r in rows:
+        stories[r["story"]].append(r)
+    strata = defaultdict(list)
+    for story, members in stories.items():
+        label = Counter(m["label"] for m in members).most_common(1)[0][0]
+        strata[(label, any(m.get("hard") for m in members))].append(story)
+    rng = random.Random(seed)
+    assignment = {}
+    for key in sorted(strata):
+        ids = sorted(strata[key])
+        rng.shuffle(ids)
+        filled = Counter()
+        total = sum(len(stories[s]) for s in ids)
+        for story in ids:
+            split = max(FRACTIONS, key=lambda s: FRACTIONS[s] * total - filled[s])
+            assignment[story] = split
+            filled[split] += len(stories[story])
+    return assignment
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("data"))
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    rows = read_pool(args.inputs)
+    assignment = assign_stories(rows, args.seed)
+    out = {s: [] for s in FRACTIONS}
+    for r in rows:
+        out[assignment[r["story"]]].append({k: r[k] for k in FIELD_ORDER if k in r})
+    args.out.mkdir(parents=True, exist_ok=True)
+    for split, split_rows in out.items():
+        tmp = args.out / f".{split}.jsonl.tmp"
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in split_rows), encoding="utf-8")
+        tmp.replace(args.out / f"{split}.jsonl")
+        print(split, len(split_rows), dict(sorted(Counter(r["label"] for r in split_rows).items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+
+from train.config import Config, ConfigError, load_config
+
+CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml"))
+
+
+def test_there_are_configs():
+    assert {p.name for p in CONFIGS} >= {"indobert-base.yaml", "quickstart.yaml", "tiny.yaml"}
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_every_config_loads_and_opens_with_its_command(path):
+    cfg = load_config([path])
+    assert isinstance(cfg, Config)
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# python -m train"), f"{path.name} must open with the command that runs it"
+    assert str(path.relative_to(path.parents[1])) in first
+
+
+def test_indobert_config_is_the_real_run():
+    cfg = load_config(["configs/indobert-base.yaml"])
+    assert cfg.model.model_name_or_path == "indobenchmark/indobert-base-p1"
+    assert cfg.model.max_length == 128
+    assert cfg.train.precision == "auto" and cfg.train.early_stopping_patience > 0
+    assert cfg.data.labels == ["security_cooperation", "attack", "territorial_claim", "propaganda", "other"]
+
+
+def test_overrides_are_typed():
+    cfg = load_config([], ["train.learning_rate=2e-5", "train.eval_steps=50", "train.class_weights=true", "data.max_train_samples=null"])
+    assert cfg.train.learning_rate == 2e-5 and cfg.train.eval_steps == 50
+    assert cfg.train.class_weights is True and cfg.data.max_train_samples is None
+
+
+@pytest.mark.parametrize(
+    "override, named",
+    [
+        ("train.lr=1e-3", "train.lr"),
+        ("trainer.seed=1", "trainer"),
+        ("train.learning_rate=fast", "train.learning_rate"),
+        ("train.learning_rate=-1", "train.learning_rate"),
+        ("train.precision=int4", "train.precision"),
+        ("train.resume=maybe", "train.resume"),
+        ("model.max_length=4", "model.max_length"),
+        ("model.max_length=1.5", "model.max_length"),
+        ("train.warmup_ratio=1.5", "train.warmup_ratio"),
+        ("train.run_name=a/b", "train.run_name"),
+        ("data.labels=[a, a]", "data.labels"),
+        ("seed=1", "section.key=value"),
+    ],
+)
+def test_bad_values_are_rejected_with_the_key(override, named):
+    with pytest.raises(ConfigError, match=named.replace(".", r"\.").replace("[", r"\[")):
+        load_config([], [override])
+
+
+def test_bad_yaml_key_names_the_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("train:\n  learning_rat: 1.0e-4\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad\.yaml.*train\.learning_rat"):
+        load_config([bad])
+
+
+def test_later_files_and_overrides_win(tmp_path):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("train:\n  seed: 1\n  learning_rate: 1.0e-4\n", encoding="utf-8")
+    b.write_text("train:\n  seed: 2\n", encoding="utf-8")
+    cfg = load_config([a, b], ["train.learning_rate=5e-5"])
+    assert cfg.train.seed == 2 and cfg.train.learning_rate == 5e-5

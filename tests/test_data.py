@@ -1,0 +1,92 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from train.data import DataError, check_dataset, load_splits, main, read_rows, validate_files
+from train.config import DataArgs
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = {"id": "x1", "text": "Densus 88 menangkap tiga terduga teroris di Bekasi pada Sabtu pagi.", "label": "other"}
+
+
+def write_split(folder: Path, split: str, lines: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{split}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def good_splits(folder: Path) -> dict[str, Path]:
+    texts = {
+        "train": "Rusia dan Turki sepakat menggelar patroli gabungan di sepanjang jalan raya M4 di Idlib.",
+        "validation": "Sebuah bom mobil meledak di dekat pasar Azaz dan menewaskan sedikitnya sembilan orang.",
+        "test": "Beijing kembali menegaskan klaimnya atas perairan di sekitar Kepulauan Spratly.",
+    }
+    return {s: write_split(folder, s, [json.dumps({**GOOD, "id": s, "text": t})]) for s, t in texts.items()}
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"id": "a", "text": "Kalimat tanpa label sama sekali di sini.",', "bad JSON"),
+        ('["not", "an", "object"]', "expected a JSON object"),
+        (json.dumps({"id": "a", "label": "other"}), "missing field(s) text"),
+        (json.dumps({"text": "Kalimat ini tidak punya id sama sekali.", "label": "other"}), "missing field(s) id"),
+        (json.dumps({"id": "a", "text": "Kalimat ini tidak punya label apa pun.", }), "missing field(s) label"),
+        (json.dumps({**GOOD, "label": "terrorism"}), "unknown label 'terrorism'"),
+        (json.dumps({**GOOD, "text": ""}), "empty text"),
+        (json.dumps({**GOOD, "text": "   \t "}), "empty text"),
+        (json.dumps({**GOOD, "text": 42}), "field text is int"),
+        (json.dumps({**GOOD, "source": "x"}), "unknown field(s) source"),
+        (json.dumps({**GOOD, "text": "Dua kata"}), "text has 2 words"),
+        (json.dumps({**GOOD, "text": "kata " * 200}), "text has 200 words"),
+        (json.dumps({**GOOD, "hard": "maybe"}), "field hard='maybe'"),
+    ],
+)
+def test_each_kind_of_bad_row_is_named_with_file_and_line(tmp_path, line, message):
+    paths = good_splits(tmp_path)
+    lines = [json.dumps({**GOOD, "id": "ok", "text": "Baris pertama ini sah dan tidak bermasalah sama sekali."}), line]
+    write_split(tmp_path, "train", lines)
+    with pytest.raises(DataError) as err:
+        validate_files(paths)
+    assert f"{paths['train']}:2: {message}" in str(err.value)
+
+
+def test_duplicates_near_duplicates_and_split_stories_are_rejected(tmp_path):
+    base = "Pasukan Demokratik Suriah merebut kembali desa Baghuz dari sisa-sisa militan ISIS pada Sabtu."
+    rows = [
+        {**GOOD, "id": "a", "text": base, "story": "s1"},
+        {**GOOD, "id": "b", "text": base.upper(), "story": "s2"},
+        {**GOOD, "id": "c", "text": base.replace("Sabtu", "Minggu"), "story": "s3"},
+        {**GOOD, "id": "a", "text": "Presiden meresmikan jembatan baru di Kalimantan Utara kemarin.", "story": "s4"},
+    ]
+    paths = good_splits(tmp_path)
+    write_split(tmp_path, "train", [json.dumps(r) for r in rows])
+    write_split(tmp_path, "test", [json.dumps({**GOOD, "id": "t", "text": "Warga merayakan panen raya di desa itu.", "story": "s1"})])
+    split_rows = {s: read_rows(p)[0] for s, p in paths.items()}
+    problems = "\n".join(check_dataset(split_rows))
+    train = paths["train"]
+    assert f"{train}:2: exact duplicate of {train}:1" in problems
+    assert f"{train}:3: near-duplicate of {train}:1" in problems
+    assert f"{train}:4: duplicate id 'a'" in problems
+    assert "story 's1' spans splits ['test', 'train']" in problems
+
+
+def test_good_files_load_with_label_ids(tmp_path):
+    good_splits(tmp_path)
+    splits = load_splits(DataArgs(data_dir=str(tmp_path)))
+    assert splits["train"][0]["label"] == 4 and splits["test"][0]["id"] == "test"
+
+
+def test_project_data_passes_the_validator(capsys):
+    assert main(["validate", str(ROOT / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "| label | train | validation | test | total |" in out and "OK:" in out
+
+
+def test_csv_rows_carry_their_line_numbers(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('id,text,label\na,"Kalimat pertama yang sah sekali.",other\nb,"Kalimat kedua yang sah sekali.",nope\n', encoding="utf-8")
+    rows, _ = read_rows(path)
+    assert [r.line for r in rows] == [2, 3] and rows[1].fields["label"] == "nope"

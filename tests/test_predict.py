@@ -1,0 +1,62 @@
+import pytest
+from transformers import pipeline
+
+import indosec
+
+SENTENCES = [
+    "Kedua negara sepakat memperkuat kerja sama intelijen.",
+    "Sebuah bom mobil meledak di dekat pos pemeriksaan di Idlib, menewaskan tujuh orang.",
+    "Beijing menegaskan perairan Natuna Utara termasuk wilayah penangkapan ikan tradisionalnya.",
+    "Para syuhada telah membuka jalan, kini giliran kalian berangkat ke medan jihad.",
+    "Harga cabai rawit di Pasar Induk Kramat Jati naik dua kali lipat pekan ini.",
+]
+
+
+@pytest.fixture(scope="module")
+def clf(tiny_run):
+    return indosec.load(str(tiny_run[0]))
+
+
+def test_predict_one_string_returns_one_prediction(clf):
+    pred = clf.predict(SENTENCES[0])
+    assert isinstance(pred, indosec.Prediction)
+    assert pred.label in indosec.LABELS and 0 < pred.score <= 1
+    assert pred.score == max(pred.probabilities.values())
+    assert sum(pred.probabilities.values()) == pytest.approx(1, abs=1e-5)
+
+
+def test_predict_list_keeps_input_order(clf):
+    together = clf.predict(SENTENCES)
+    one_by_one = [clf.predict(s) for s in SENTENCES]
+    assert [p.label for p in together] == [p.label for p in one_by_one]
+    for a, b in zip(together, one_by_one):
+        assert a.score == pytest.approx(b.score, abs=1e-5)
+    reversed_preds = clf.predict(SENTENCES[::-1])
+    assert [p.score for p in reversed_preds] == pytest.approx([p.score for p in together][::-1], abs=1e-5)
+
+
+def test_indosec_and_plain_pipeline_agree(clf, tiny_run):
+    pipe = pipeline("text-classification", model=str(tiny_run[0]))
+    ours = clf.predict(SENTENCES)
+    theirs = pipe(SENTENCES)
+    assert [p.label for p in ours] == [t["label"] for t in theirs]
+    assert [p.score for p in ours] == pytest.approx([t["score"] for t in theirs], abs=1e-4)
+
+
+def test_module_level_predict_caches_the_model(tiny_run):
+    path = str(tiny_run[0])
+    first = indosec.predict(SENTENCES[:2], model=path)
+    indosec.predict(SENTENCES[0], model=path)
+    assert indosec._cached.cache_info().hits >= 1
+    assert [p.label for p in first] == [p.label for p in indosec.load(path).predict(SENTENCES[:2])]
+
+
+@pytest.mark.parametrize("bad, message", [(None, "NoneType"), (42, "int"), (["ok sentence here", 3], "item 1 is int"), (b"bytes", "bytes")])
+def test_bad_input_types_name_the_problem(clf, bad, message):
+    with pytest.raises(TypeError, match=message):
+        clf.predict(bad)
+
+
+def test_empty_strings_are_rejected_with_their_index(clf):
+    with pytest.raises(ValueError, match="item 1 is empty"):
+        clf.predict(["Kalimat yang sah.", "   "])

@@ -1,0 +1,1 @@
+"""Training package: `python -m train CONFIG.yaml [section.key=value ...]`."""

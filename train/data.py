@@ -1,0 +1,230 @@
+"""Read and validate labelled sentences. The training loader and the validator
+(`python -m train.data validate data/`) run the same checks; every error names file and line.
+
+A row is a JSON object (JSON Lines) or a CSV record with at least `id`, `text`, `label`;
+the project's own dataset also carries `theatre`, `register`, `story` and `hard`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from indosec.labels import LABELS
+from indosec.text import normalize_text
+
+CORE_FIELDS = ("id", "text", "label")
+META_FIELDS = ("theatre", "register", "story", "hard")
+SPLITS = ("train", "validation", "test")
+NEAR_DUPLICATE_JACCARD = 0.8
+# Sanity bounds, not style: a 1-word "sentence" is a fragment, a 100-word one a paste error.
+MIN_WORDS, MAX_WORDS = 3, 80
+MAX_REPORTED = 30
+
+
+class DataError(ValueError):
+    """Bad data; the message lists each problem as `file:line: what`."""
+
+
+@dataclass(frozen=True)
+class Row:
+    fields: dict
+    path: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def read_rows(path: str | Path) -> tuple[list[Row], list[str]]:
+    """Parse a .jsonl or .csv file; returns the rows and the parse errors (file:line)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    rows, errors = [], []
+    with path.open(encoding="utf-8", newline="") as f:
+        if path.suffix == ".csv":
+            reader = csv.DictReader(f)
+            for record in reader:
+                rows.append(Row(dict(record), str(path), reader.line_num))
+            return rows, errors
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                errors.append(f"{path}:{n}: bad JSON ({e.msg} at column {e.colno})")
+                continue
+            if not isinstance(obj, dict):
+                errors.append(f"{path}:{n}: expected a JSON object, got {type(obj).__name__}")
+                continue
+            rows.append(Row(obj, str(path), n))
+    return rows, errors
+
+
+def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, max_words=MAX_WORDS) -> list[str]:
+    """Problems of one row on its own: fields, label, text."""
+    f, problems = row.fields, []
+    missing = [k for k in required if k not in f or f[k] is None]
+    extra = sorted(set(f) - set(CORE_FIELDS) - set(META_FIELDS))
+    if missing:
+        problems.append(f"missing field(s) {', '.join(missing)}")
+    if extra:
+        problems.append(f"unknown field(s) {', '.join(extra)}")
+    if "label" in f and f["label"] is not None and f["label"] not in labels:
+        problems.append(f"unknown label {f['label']!r} (expected one of {', '.join(labels)})")
+    text = f.get("text")
+    if "text" in f and not isinstance(text, str):
+        problems.append(f"field text is {type(text).__name__}, expected a string")
+    elif isinstance(text, str):
+        words = len(text.split())
+        if words == 0:
+            problems.append("empty text")
+        elif not min_words <= words <= max_words:
+            problems.append(f"text has {words} words (allowed {min_words}-{max_words})")
+    if "hard" in f and not isinstance(f["hard"], bool) and str(f["hard"]).lower() not in ("true", "false"):
+        problems.append(f"field hard={f['hard']!r}, expected true or false")
+    return [f"{row.where}: {p}" for p in problems]
+
+
+def _fingerprint(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
+
+
+def check_dataset(split_rows: dict[str, list[Row]]) -> list[str]:
+    """Problems across rows and splits: duplicate ids, exact and near duplicates, stories in two splits."""
+    problems = []
+    everything = [r for rows in split_rows.values() for r in rows if isinstance(r.fields.get("text"), str)]
+    seen_ids: dict[str, Row] = {}
+    seen_text: dict[str, Row] = {}
+    for r in everything:
+        rid = str(r.fields.get("id"))
+        if rid in seen_ids:
+            problems.append(f"{r.where}: duplicate id {rid!r} (first at {seen_ids[rid].where})")
+        seen_ids.setdefault(rid, r)
+        fp = _fingerprint(r.fields["text"])
+        if fp in seen_text:
+            problems.append(f"{r.where}: exact duplicate of {seen_text[fp].where}")
+        seen_text.setdefault(fp, r)
+    problems += _near_duplicates(everything)
+    story_splits = defaultdict(set)
+    story_first = {}
+    for split, rows in split_rows.items():
+        for r in rows:
+            story = r.fields.get("story")
+            if story:
+                story_splits[story].add(split)
+                story_first.setdefault((story, split), r)
+    for story, splits in sorted(story_splits.items()):
+        if len(splits) > 1:
+            places = ", ".join(story_first[(story, s)].where for s in sorted(splits))
+            problems.append(f"story {story!r} spans splits {sorted(splits)} ({places})")
+    return problems
+
+
+def _near_duplicates(rows: list[Row]) -> list[str]:
+    """Pairs whose normalised character 5-gram sets have Jaccard >= 0.8 (sparse set algebra)."""
+    if len(rows) < 2:
+        return []
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = [_fingerprint(r.fields["text"]) or "-" for r in rows]
+    grams = CountVectorizer(analyzer="char", ngram_range=(5, 5), binary=True, lowercase=False).fit_transform(texts)
+    sizes = grams.sum(axis=1).A1
+    inter = (grams @ grams.T).tocoo()
+    problems = []
+    for i, j, shared in zip(inter.row, inter.col, inter.data):
+        if i < j and shared / (sizes[i] + sizes[j] - shared) >= NEAR_DUPLICATE_JACCARD:
+            if texts[i] != texts[j]:  # exact duplicates are reported on their own
+                problems.append(f"{rows[j].where}: near-duplicate of {rows[i].where}")
+    return problems
+
+
+def validate_files(split_paths: dict[str, Path], labels=LABELS, *, required=CORE_FIELDS, min_words=MIN_WORDS, max_words=MAX_WORDS) -> dict[str, list[Row]]:
+    """Read and check every split; raise DataError listing all problems, else return the rows."""
+    split_rows, problems = {}, []
+    for split, path in split_paths.items():
+        rows, errors = read_rows(path)
+        problems += errors
+        for r in rows:
+            problems += check_row(r, labels, required=required, min_words=min_words, max_words=max_words)
+        if not rows and not errors:
+            problems.append(f"{path}: no rows")
+        split_rows[split] = rows
+    problems += check_dataset(split_rows)
+    if problems:
+        shown = "\n".join(problems[:MAX_REPORTED])
+        more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        raise DataError(f"{len(problems)} data problem(s):\n{shown}{more}")
+    return split_rows
+
+
+def to_examples(rows: list[Row], labels) -> list[dict]:
+    """Model-ready dicts: normalised text, integer label, and the metadata the reports group by."""
+    label2id = {lab: i for i, lab in enumerate(labels)}
+    out = []
+    for r in rows:
+        f = r.fields
+        out.append({
+            "id": str(f["id"]), "text": normalize_text(f["text"]), "label": label2id[f["label"]],
+            **{k: str(f[k]) for k in ("theatre", "register", "story") if k in f},
+            **({"hard": f["hard"] is True or str(f["hard"]).lower() == "true"} if "hard" in f else {}),
+        })
+    return out
+
+
+def load_splits(data_args) -> dict[str, list[dict]]:
+    """Validated train/validation/test examples for a DataArgs."""
+    split_rows = validate_files(
+        {s: data_args.path(s) for s in SPLITS}, data_args.labels,
+        min_words=data_args.min_words, max_words=data_args.max_words,
+    )
+    return {s: to_examples(rows, data_args.labels) for s, rows in split_rows.items()}
+
+
+def counts_table(split_rows: dict[str, list[Row]], column: str = "label") -> str:
+    """Markdown table: values of `column` by split, with totals."""
+    counts = {s: Counter(str(r.fields.get(column)) for r in rows) for s, rows in split_rows.items()}
+    values = sorted(set().union(*counts.values()))
+    head = f"| {column} | " + " | ".join(counts) + " | total |"
+    lines = [head, "|" + "---|" * (len(counts) + 2)]
+    for v in values:
+        cells = [counts[s][v] for s in counts]
+        lines.append(f"| {v} | " + " | ".join(map(str, cells)) + f" | {sum(cells)} |")
+    totals = [sum(c.values()) for c in counts.values()]
+    lines.append("| **total** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m train.data", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check train/validation/test.jsonl in a folder")
+    v.add_argument("data_dir", type=Path)
+    v.add_argument("--min-words", type=int, default=MIN_WORDS)
+    v.add_argument("--max-words", type=int, default=MAX_WORDS)
+    v.add_argument("--core-only", action="store_true", help="require only id, text, label")
+    args = parser.parse_args(argv)
+    required = CORE_FIELDS if args.core_only else CORE_FIELDS + META_FIELDS
+    try:
+        split_rows = validate_files({s: args.data_dir / f"{s}.jsonl" for s in SPLITS}, LABELS, required=required, min_words=args.min_words, max_words=args.max_words)
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for column in ("label", "theatre", "register", "hard"):
+        if any(column in r.fields for rows in split_rows.values() for r in rows):
+            print(counts_table(split_rows, column), end="\n\n")
+    print(f"OK: {sum(map(len, split_rows.values()))} rows in {args.data_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Fine-tune a sequence classifier from a Config and write a complete checkpoint folder.
+
+    python -m train configs/quickstart.yaml [section.key=value ...]
+
+Trainer checkpoints go to `<output_dir>/<run_name>.partial/` (kept for resuming); only when
+everything is written does the finished folder move to `<output_dir>/<run_name>/`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from datasets import Dataset
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    DataCollatorWithPadding,
+    EarlyStoppingCallback,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+from transformers.trainer_utils import get_last_checkpoint
+
+from train.card import render_card
+from train.config import Config, ConfigError
+from train.data import load_splits
+from train.io import publish_dir, write_json_atomic, write_text_atomic
+from train.metrics import classification_report, trainer_metrics
+
+
+def resolve_model_path(name: str) -> str:
+    """Hub ids and folders pass through; `pkg:<package>/<subfolder>` points into an installed
+    Python package (how the offline quickstart finds a backbone shipped on PyPI)."""
+    if not name.startswith("pkg:"):
+        return name
+    package, _, sub = name[len("pkg:"):].partition("/")
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise ConfigError(f"model.model_name_or_path={name!r}: Python package {package!r} is not installed")
+    return str(Path(spec.origin).parent / sub)
+
+
+def precision_flags(precision: str) -> dict[str, bool]:
+    if precision == "auto":
+        if not torch.cuda.is_available():
+            precision = "fp32"
+        else:
+            precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return {"bf16": precision == "bf16", "fp16": precision == "fp16"}
+
+
+def class_weight_loss(train_labels: list[int], num_labels: int):
+    """Cross-entropy weighted by inverse label frequency (normalised to mean 1)."""
+    counts = np.bincount(train_labels, minlength=num_labels).astype(np.float64)
+    weights = torch.tensor(counts.sum() / (num_labels * np.maximum(counts, 1)), dtype=torch.float32)
+
+    def loss(outputs, labels, num_items_in_batch=None):
+        logits = outputs["logits"] if isinstance(outputs, dict) else outputs[0]
+        return torch.nn.functional.cross_entropy(logits.float(), labels, weight=weights.to(logits.device))
+
+    return loss
+
+
+def tokenize(examples: list[dict], tokenizer, max_length: int) -> Dataset:
+    ds = Dataset.from_list([{"text": e["text"], "labels": e["label"]} for e in examples])
+    return ds.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length), batched=True, remove_columns=["text"])
+
+
+def train(cfg: Config) -> dict:
+    """Run one fine-tuning job; returns the final metrics (also written to metrics.json)."""
+    m, d, t = cfg.model, cfg.data, cfg.train
+    labels = list(d.labels)
+    run_dir = t.run_dir
+    work_dir = run_dir.with_name(run_dir.name + ".partial")
+
+    # 1. seed and data (validated before any model is loaded, so bad data fails in seconds)
+    set_seed(t.seed)
+    splits = load_splits(d)
+    if d.max_train_samples:
+        splits["train"] = splits["train"][: d.max_train_samples]
+    if d.max_eval_samples:
+        splits["validation"] = splits["validation"][: d.max_eval_samples]
+        splits["test"] = splits["test"][: d.max_eval_samples]
+
+    # 2. backbone with a fresh classification head that knows the label names
+    backbone = resolve_model_path(m.model_name_or_path)
+    tokenizer = AutoTokenizer.from_pretrained(backbone, revision=m.revision)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        backbone, revision=m.revision, num_labels=len(labels),
+        id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
+    )
+    datasets = {s: tokenize(ex, tokenizer, m.max_length) for s, ex in splits.items()}
+
+    # 3. trainer: dynamic padding, length-grouped batches, best checkpoint by validation macro-F1
+    strategy = "steps" if t.eval_steps else "epoch"
+    args = TrainingArguments(
+        output_dir=str(work_dir), seed=t.seed, data_seed=t.seed,
+        num_train_epochs=t.num_train_epochs, max_steps=t.max_steps, learning_rate=t.learning_rate,
+        per_device_train_batch_size=t.per_device_train_batch_size,
+        per_device_eval_batch_size=t.per_device_eval_batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation_steps,
+        weight_decay=t.weight_decay, warmup_steps=t.warmup_ratio, lr_scheduler_type=t.lr_scheduler_type,
+        max_grad_norm=t.max_grad_norm, train_sampling_strategy="group_by_length",
+        eval_strategy=strategy, save_strategy=strategy, eval_steps=t.eval_steps, save_steps=t.eval_steps,
+        logging_steps=t.logging_steps, save_total_limit=t.save_total_limit,
+        load_best_model_at_end=True, metric_for_best_model="macro_f1", greater_is_better=True,
+        dataloader_num_workers=t.dataloader_num_workers, dataloader_pin_memory=torch.cuda.is_available(),
+        report_to="none", **precision_flags(t.precision),
+    )
+    trainer = Trainer(
+        model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["validation"],
+        processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
+        compute_metrics=trainer_metrics(labels),
+        compute_loss_func=class_weight_loss([e["label"] for e in splits["train"]], len(labels)) if t.class_weights else None,
+        callbacks=[EarlyStoppingCallback(t.early_stopping_patience)] if t.early_stopping_patience else [],
+    )
+
+    # 4. train, resuming from the last checkpoint of an interrupted run with the same name
+    last = get_last_checkpoint(str(work_dir)) if t.resume and work_dir.is_dir() else None
+    if last:
+        print(f"Resuming from {last}")
+    trainer.train(resume_from_checkpoint=last)
+
+    # 5. final evaluation of the best model on validation and test
+    metrics = {"train_samples": len(splits["train"]), "best_checkpoint_step": _best_step(trainer)}
+    for split in ("validation", "test"):
+        out = trainer.predict(datasets[split])
+        metrics[split] = classification_report(out.predictions.argmax(-1), out.label_ids, labels)
+    if not trainer.is_world_process_zero():
+        return metrics
+
+    # 6. write the checkpoint into a staging folder, then publish it in one rename
+    staging = work_dir / "final"
+    if staging.exists():
+        shutil.rmtree(staging)
+    trainer.save_model(str(staging))
+    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; training_config.json says it all
+    tokenizer.model_max_length = m.max_length  # so plain pipeline() users truncate at the trained length
+    tokenizer.save_pretrained(str(staging))
+    write_json_atomic(staging / "metrics.json", metrics)
+    write_json_atomic(staging / "training_config.json", cfg.to_dict())
+    write_json_atomic(staging / "train_log.json", trainer.state.log_history)
+    write_text_atomic(staging / "README.md", render_card(cfg, metrics, splits))
+    publish_dir(staging, run_dir)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return metrics
+
+
+def _best_step(trainer) -> int | None:
+    best = trainer.state.best_model_checkpoint
+    return int(best.rsplit("-", 1)[-1]) if best else None
+
+
+def label_counts(examples: list[dict], labels: list[str]) -> dict[str, int]:
+    counts = Counter(e["label"] for e in examples)
+    return {lab: counts[i] for i, lab in enumerate(labels)}
