@@ -39,6 +39,9 @@ class Classifier:
         self.max_length = max_length or _checkpoint_max_length(tokenizer)
         id2label = model.config.id2label
         self.labels: list[str] = [id2label[i] for i in range(len(id2label))]
+        # Temperature fitted on the validation split after training (1.0 = uncalibrated);
+        # stored in config.json so the checkpoint carries it.
+        self.temperature = float(getattr(model.config, "calibration_temperature", None) or 1.0)
 
     @classmethod
     def from_pretrained(
@@ -97,7 +100,7 @@ class Classifier:
             texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
         ).to(self.device)
         logits = self.model(**enc).logits.float()
-        return torch.softmax(logits, dim=-1).cpu().numpy()
+        return torch.softmax(logits / self.temperature, dim=-1).cpu().numpy()
 
 
 def _checkpoint_max_length(tokenizer) -> int:
