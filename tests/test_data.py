@@ -53,6 +53,18 @@ def test_each_kind_of_bad_row_is_named_with_file_and_line(tmp_path, line, messag
     assert f"{paths['train']}:2: {message}" in str(err.value)
 
 
+def test_strict_mode_checks_the_metadata_vocabularies(tmp_path):
+    from train.data import CORE_FIELDS, META_FIELDS
+
+    paths = good_splits(tmp_path)
+    row = {**GOOD, "theatre": "mars", "register": "tweet", "story": "s9", "hard": False}
+    write_split(tmp_path, "train", [json.dumps(row)])
+    with pytest.raises(DataError) as err:
+        validate_files(paths, required=CORE_FIELDS + META_FIELDS)
+    assert "unknown theatre 'mars'" in str(err.value) and "unknown register 'tweet'" in str(err.value)
+    assert f"{paths['validation']}:1: missing field(s) theatre, register, story, hard" in str(err.value)
+
+
 def test_duplicates_near_duplicates_and_split_stories_are_rejected(tmp_path):
     base = "Pasukan Demokratik Suriah merebut kembali desa Baghuz dari sisa-sisa militan ISIS pada Sabtu."
     rows = [

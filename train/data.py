@@ -22,6 +22,12 @@ from indosec.text import normalize_text
 CORE_FIELDS = ("id", "text", "label")
 META_FIELDS = ("theatre", "register", "story", "hard")
 SPLITS = ("train", "validation", "test")
+# The project's own metadata vocabularies, checked when the metadata fields are required.
+# `none`: the sentence is about no conflict theatre (sport, bylines, general news).
+THEATRES = ("syria_iraq", "indonesia", "philippines", "afghanistan", "yemen", "somalia_sahel",
+            "israel_palestine", "russia_ukraine", "south_china_sea", "kashmir", "other", "none")
+REGISTERS = ("hard_news", "dateline", "quote", "headline", "press_release", "translated_statement",
+             "opinion", "extremist_channel", "partisan_site", "boilerplate")
 NEAR_DUPLICATE_JACCARD = 0.8
 # Sanity bounds, not style: a 1-word "sentence" is a fragment, a 100-word one a paste error.
 MIN_WORDS, MAX_WORDS = 3, 80
@@ -90,6 +96,9 @@ def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, ma
             problems.append("empty text")
         elif not min_words <= words <= max_words:
             problems.append(f"text has {words} words (allowed {min_words}-{max_words})")
+    for name, vocab in (("theatre", THEATRES), ("register", REGISTERS)):
+        if name in required and name in f and f[name] not in vocab:
+            problems.append(f"unknown {name} {f[name]!r} (expected one of {', '.join(vocab)})")
     if "hard" in f and not isinstance(f["hard"], bool) and str(f["hard"]).lower() not in ("true", "false"):
         problems.append(f"field hard={f['hard']!r}, expected true or false")
     return [f"{row.where}: {p}" for p in problems]

@@ -1,0 +1,84 @@
+"""Blind second labelling: draw a sample without labels, then score the second labels.
+
+    python scripts/agreement.py sample data/ --fraction 0.1 --seed 7 --out /tmp/blind.jsonl
+    # a second annotator labels /tmp/blind.jsonl following data/GUIDELINES.md only,
+    # writing {"id": ..., "label": ...} lines to data/annotation/second_pass.jsonl
+    python scripts/agreement.py score data/ data/annotation/second_pass.jsonl
+
+`score` prints Cohen's kappa, raw agreement, per-label agreement and every disagreement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+from sklearn.metrics import cohen_kappa_score, confusion_matrix
+
+SPLITS = ("train", "validation", "test")
+
+
+def read_data(data_dir: Path) -> dict[str, dict]:
+    rows = {}
+    for split in SPLITS:
+        for line in (data_dir / f"{split}.jsonl").open(encoding="utf-8"):
+            if line.strip():
+                r = json.loads(line)
+                rows[r["id"]] = r
+    return rows
+
+
+def sample(data_dir: Path, fraction: float, seed: int, out: Path) -> None:
+    rows = read_data(data_dir)
+    ids = sorted(rows)
+    chosen = sorted(random.Random(seed).sample(ids, round(len(ids) * fraction)))
+    out.write_text("".join(json.dumps({"id": i, "text": rows[i]["text"]}, ensure_ascii=False) + "\n" for i in chosen), encoding="utf-8")
+    print(f"{len(chosen)} of {len(ids)} sentences written to {out} (labels withheld)")
+
+
+def score(data_dir: Path, second: Path) -> None:
+    rows = read_data(data_dir)
+    pairs = []
+    for n, line in enumerate(second.open(encoding="utf-8"), 1):
+        if line.strip():
+            r = json.loads(line)
+            if r["id"] not in rows:
+                raise SystemExit(f"{second}:{n}: id {r['id']!r} is not in {data_dir}")
+            pairs.append((r["id"], rows[r["id"]]["label"], r["label"]))
+    first = [p[1] for p in pairs]
+    other = [p[2] for p in pairs]
+    labels = sorted(set(first) | set(other))
+    print(f"{len(pairs)} sentences; raw agreement {sum(a == b for a, b in zip(first, other)) / len(pairs):.3f}; "
+          f"Cohen's kappa {cohen_kappa_score(first, other):.3f}")
+    print("confusion (rows = first label, columns = second):", labels)
+    for lab, row in zip(labels, confusion_matrix(first, other, labels=labels)):
+        print(f"  {lab:<22}{row.tolist()}")
+    print("per-label agreement:", {lab: f"{sum(1 for a, b in zip(first, other) if a == b == lab)}/{c}" for lab, c in sorted(Counter(first).items())})
+    for i, a, b in pairs:
+        if a != b:
+            print(f"- {i}: first={a} second={b} :: {rows[i]['text']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample")
+    s.add_argument("data_dir", type=Path)
+    s.add_argument("--fraction", type=float, default=0.1)
+    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--out", type=Path, required=True)
+    c = sub.add_parser("score")
+    c.add_argument("data_dir", type=Path)
+    c.add_argument("second", type=Path)
+    args = parser.parse_args()
+    if args.command == "sample":
+        sample(args.data_dir, args.fraction, args.seed, args.out)
+    else:
+        score(args.data_dir, args.second)
+
+
+if __name__ == "__main__":
+    main()
