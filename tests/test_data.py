@@ -94,7 +94,7 @@ def test_good_files_load_with_label_ids(tmp_path):
 def test_project_data_passes_the_validator(capsys):
     assert main(["validate", str(ROOT / "data")]) == 0
     out = capsys.readouterr().out
-    assert "| label | train | validation | test | total |" in out and "OK:" in out
+    assert "| label \\ split | train | validation | test | total |" in out and "OK:" in out
 
 
 def test_csv_rows_carry_their_line_numbers(tmp_path):

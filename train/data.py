@@ -199,16 +199,18 @@ def load_splits(data_args) -> dict[str, list[dict]]:
     return {s: to_examples(rows, data_args.labels) for s, rows in split_rows.items()}
 
 
-def counts_table(split_rows: dict[str, list[Row]], column: str = "label") -> str:
-    """Markdown table: values of `column` by split, with totals."""
-    counts = {s: Counter(str(r.fields.get(column)) for r in rows) for s, rows in split_rows.items()}
-    values = sorted(set().union(*counts.values()))
-    head = f"| {column} | " + " | ".join(counts) + " | total |"
-    lines = [head, "|" + "---|" * (len(counts) + 2)]
+def counts_table(split_rows: dict[str, list[Row]], column: str = "label", by: str = "split") -> str:
+    """Markdown table: values of `column` (rows) by split or by another field (columns), with totals."""
+    rows = [(split, r) for split, rs in split_rows.items() for r in rs]
+    key = (lambda split, r: split) if by == "split" else (lambda split, r: str(r.fields.get(by)))
+    cols = list(split_rows) if by == "split" else sorted({key(s, r) for s, r in rows})
+    counts = Counter((str(r.fields.get(column)), key(s, r)) for s, r in rows)
+    values = sorted({v for v, _ in counts})
+    lines = [f"| {column} \\ {by} | " + " | ".join(cols) + " | total |", "|" + "---|" * (len(cols) + 2)]
     for v in values:
-        cells = [counts[s][v] for s in counts]
+        cells = [counts[(v, c)] for c in cols]
         lines.append(f"| {v} | " + " | ".join(map(str, cells)) + f" | {sum(cells)} |")
-    totals = [sum(c.values()) for c in counts.values()]
+    totals = [sum(counts[(v, c)] for v in values) for c in cols]
     lines.append("| **total** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
     return "\n".join(lines)
 
@@ -228,9 +230,11 @@ def main(argv=None) -> int:
     except DataError as e:
         print(e, file=sys.stderr)
         return 1
-    for column in ("label", "theatre", "register", "hard"):
-        if any(column in r.fields for rows in split_rows.values() for r in rows):
-            print(counts_table(split_rows, column), end="\n\n")
+    present = {k for rows in split_rows.values() for r in rows for k in r.fields}
+    print(counts_table(split_rows, "label"), end="\n\n")
+    for column in ("theatre", "register", "hard"):
+        if column in present:
+            print(counts_table(split_rows, column, by="label"), end="\n\n")
     print(f"OK: {sum(map(len, split_rows.values()))} rows in {args.data_dir}")
     return 0
 
