@@ -103,29 +103,26 @@ def evaluate_checkpoint(model: str, data: str | Path, out: str | Path, *, train_
         raise DataError(f"the evaluated data and the baseline's training data must be different files: {', '.join(map(str, paths.values()))}")
     examples = {split: to_examples(rows, labels) for split, rows in validate_files(paths, labels).items()}
 
-    # 3. model logits and, when there is training data, the baseline's probabilities
+    # 3. the baseline, when there is training data for it
     evaluated = examples["evaluated"]
     texts = [e["text"] for e in evaluated]
     baseline_probs, baseline_info = None, None
     if "train" in examples:
-        val = examples.get("validation", [])
-        baseline = fit_baseline([e["text"] for e in examples["train"]], [e["label"] for e in examples["train"]],
-                                [e["text"] for e in val], [e["label"] for e in val])
+        train, val = examples["train"], examples.get("validation", [])
+        baseline = fit_baseline([e["text"] for e in train], [e["label"] for e in train], [e["text"] for e in val], [e["label"] for e in val])
         baseline_probs = baseline_probabilities(baseline, texts, len(labels))
         baseline_info = baseline_summary(baseline)
 
     # 4. the model (with the temperature its config.json carries), metrics and report
     clf = indosec.load(model)
     metrics, rows = evaluate_predictions(clf.logits(texts), evaluated, labels, temperature=clf.temperature, baseline_probs=baseline_probs, seed=seed)
+    config = checkpoint_training_config(model)
     metrics["run"] = {
-        "model": model, "evaluated_on": str(data), "backbone": None,
-        "config": checkpoint_training_config(model),
-        "data_counts": {split: label_counts(ex, labels) for split, ex in examples.items()},
+        "model": model, "evaluated_on": str(data), "backbone": config["model"]["model_name_or_path"] if config else None,
+        "config": config, "data_counts": {split: label_counts(ex, labels) for split, ex in examples.items()},
         "baseline": baseline_info,
         "calibration_fitted_on": "validation split of the training run" if clf.temperature != 1.0 else None,
     }
-    if metrics["run"]["config"]:
-        metrics["run"]["backbone"] = metrics["run"]["config"]["model"]["model_name_or_path"]
     write_report(out, metrics, rows)
     return metrics
 
