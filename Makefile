@@ -1,5 +1,7 @@
 # make demo: install, train the offline quickstart, print test metrics and three predictions.
 # make test: install, run the test suite.
+# make card: re-render model_card.md and reports/quickstart/ from the reference run in outputs/quickstart
+#            (train it first with `make demo`; the card states which backbone produced its numbers).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -7,7 +9,7 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test validate clean
+.PHONY: install demo test validate card clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,15 @@ test: install
 
 validate: install
 	$(PY) -m train.data validate data/
+
+REFERENCE_RUN := outputs/quickstart
+REFERENCE_REPORT := reports/quickstart
+
+card: install
+	$(PY) -m train.card $(REFERENCE_RUN) --out model_card.md --report-link $(REFERENCE_REPORT) --reference-config configs/quickstart.yaml
+	# the small report files only: predictions.jsonl stays with the checkpoint
+	rm -rf $(REFERENCE_REPORT) && mkdir -p $(REFERENCE_REPORT)
+	cp $(REFERENCE_RUN)/report/metrics.json $(REFERENCE_RUN)/report/report.md $(REFERENCE_RUN)/report/*.png $(REFERENCE_REPORT)/
 
 clean:
 	rm -rf outputs/ .pytest_cache

@@ -65,19 +65,24 @@ class Classifier:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities, shape (len(texts), len(labels)), rows in input order.
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw (uncalibrated) logits, shape (len(texts), len(labels)), rows in input order.
 
         Sentences are sorted by length and padded per batch, so a batch of short sentences
         is not padded to the longest sentence of the whole input.
         """
         cleaned = [normalize_text(t) for t in _check_texts(texts)]
         order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
-        probs = np.zeros((len(cleaned), len(self.labels)), dtype=np.float32)
+        out = np.zeros((len(cleaned), len(self.labels)), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
-            probs[idx] = self._score_batch([cleaned[i] for i in idx])
-        return probs
+            out[idx] = self._logits_batch([cleaned[i] for i in idx])
+        return out
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated class probabilities: softmax(logits / temperature), rows in input order."""
+        scaled = torch.from_numpy(self.logits(texts)) / self.temperature
+        return torch.softmax(scaled, dim=-1).numpy()
 
     def predict(self, texts: str | Sequence[str]) -> Prediction | list[Prediction]:
         """Label one sentence (returns a Prediction) or a list (returns a list, input order)."""
@@ -95,12 +100,11 @@ class Classifier:
         )
 
     @torch.inference_mode()
-    def _score_batch(self, texts: list[str]) -> np.ndarray:
+    def _logits_batch(self, texts: list[str]) -> np.ndarray:
         enc = self.tokenizer(
             texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
         ).to(self.device)
-        logits = self.model(**enc).logits.float()
-        return torch.softmax(logits / self.temperature, dim=-1).cpu().numpy()
+        return self.model(**enc).logits.float().cpu().numpy()
 
 
 def _checkpoint_max_length(tokenizer) -> int:

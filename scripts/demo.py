@@ -17,14 +17,18 @@ EXAMPLES = [
 
 
 def main(run_dir: str) -> None:
-    metrics = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))["test"]
-    print(f"\nTest accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}")
+    saved = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+    metrics, baseline, calibration = saved["test"], saved["baseline"]["test"], saved["calibration"]
+    print(f"\nTest accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
+          f" (TF-IDF baseline: accuracy {baseline['accuracy']:.3f}, macro-F1 {baseline['macro_f1']:.3f})")
+    print(f"Calibration: T = {calibration['temperature']:.3f}, test ECE {calibration['ece_before']:.3f} -> {calibration['ece_after']:.3f}")
     print(f"{'label':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
     for label, m in metrics["per_class"].items():
         print(f"{label:<22}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}")
     print()
     for text, pred in zip(EXAMPLES, indosec.load(run_dir).predict(EXAMPLES)):
         print(f"{pred.label:<22}{pred.score:.2f}  {text}")
+    print(f"\nFull report: {Path(run_dir) / 'report' / 'report.md'}; model card: {Path(run_dir) / 'README.md'}")
 
 
 if __name__ == "__main__":

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from transformers import pipeline
 
@@ -35,12 +37,16 @@ def test_predict_list_keeps_input_order(clf):
     assert [p.score for p in reversed_preds] == pytest.approx([p.score for p in together][::-1], abs=1e-5)
 
 
-def test_indosec_and_plain_pipeline_agree(clf, tiny_run):
+def test_plain_pipeline_agrees_once_the_card_recipe_applies_the_temperature(clf, tiny_run):
     pipe = pipeline("text-classification", model=str(tiny_run[0]))
     ours = clf.predict(SENTENCES)
-    theirs = pipe(SENTENCES)
-    assert [p.label for p in ours] == [t["label"] for t in theirs]
-    assert [p.score for p in ours] == pytest.approx([t["score"] for t in theirs], abs=1e-4)
+    assert [p.label for p in ours] == [t["label"] for t in pipe(SENTENCES)]  # scaling never changes the label
+    # the model card's recipe: raw logits from the pipeline, divided by T, softmax
+    T = clf.temperature
+    for pred, logits in zip(ours, pipe(SENTENCES, top_k=None, function_to_apply="none")):
+        z = {d["label"]: d["score"] / T for d in logits}
+        norm = math.log(sum(math.exp(v) for v in z.values()))
+        assert {label: math.exp(v - norm) for label, v in z.items()} == pytest.approx(pred.probabilities, abs=1e-4)
 
 
 def test_module_level_predict_caches_the_model(tiny_run):

@@ -10,7 +10,7 @@ from train.run import train
 def test_tiny_run_writes_a_complete_checkpoint(tiny_run):
     run_dir, metrics = tiny_run
     names = {p.name for p in run_dir.iterdir()}
-    assert {"model.safetensors", "config.json", "tokenizer.json", "README.md", "metrics.json", "training_config.json"} <= names
+    assert {"model.safetensors", "config.json", "tokenizer.json", "README.md", "metrics.json", "training_config.json", "report"} <= names
     assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names), "no pickles in a shared checkpoint"
     assert not run_dir.with_name(run_dir.name + ".partial").exists()
     config = json.loads((run_dir / "config.json").read_text())

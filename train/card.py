@@ -1,89 +1,143 @@
-"""Render a checkpoint's README.md (its model card) from the run's own config and numbers."""
+"""Render a checkpoint's model card (its README.md) from the files the run wrote into it:
+config.json, training_config.json, metrics.json and report/metrics.json. No number is typed
+by hand; re-rendering a finished checkpoint gives the same card.
+
+    python -m train.card outputs/quickstart                     # rewrite outputs/quickstart/README.md
+    python -m train.card outputs/quickstart --out model_card.md --report-link reports/quickstart \\
+        --reference-config configs/quickstart.yaml              # the repository's top-level card
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
 
 import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from train.io import write_text_atomic
+
+TEMPLATE = "model_card.md.j2"
+DATASET_ID = "indosec-security-news-sentences"  # not on the Hub; the card says so
+INDOBERT_CONFIG = "configs/indobert-base.yaml"
 WIDGET_EXAMPLES = [
     "Indonesia dan Australia sepakat memperkuat pertukaran informasi intelijen untuk menangkal terorisme.",
     "Sebuah bom mobil meledak di dekat pos pemeriksaan di Idlib, menewaskan sedikitnya tujuh orang.",
     "Beijing kembali menegaskan bahwa perairan di sekitar Kepulauan Natuna merupakan wilayah penangkapan ikan tradisionalnya.",
 ]
+LABEL_DEFINITIONS = {
+    "security_cooperation": "States, armed forces, police or agencies agree on, announce or carry out joint security work: "
+    "agreements and memoranda, joint patrols and exercises, intelligence sharing, ceasefire or de-escalation arrangements.",
+    "attack": "A report of a violent act or military strike (bombing, shooting, armed assault, air or missile strike) "
+    "or its casualties, told in a reporting voice.",
+    "territorial_claim": "A government or official asserts sovereignty or rights over land, islands or waters, or "
+    "contests another party's claim (maps, names, diplomatic protests, exclusive economic zones).",
+    "propaganda": "Militant or extremist messaging in its own voice: glorifying fighters, attacks or 'martyrs', recruiting, "
+    "threatening; this wins over `attack` when an attack is told as a triumph.",
+    "other": "Everything else: non-security news, page furniture (bylines, captions, 'Baca juga' links) and violent "
+    "words used figuratively, as in sports reports ('menggempur pertahanan').",
+}
 
 
-def render_card(cfg, metrics: dict, splits: dict[str, list[dict]]) -> str:
-    labels = list(cfg.data.labels)
-    test = metrics["test"]
+def load_card_inputs(checkpoint: str | Path) -> dict:
+    """Everything the card shows, read from a finished (or staged) checkpoint folder."""
+    checkpoint = Path(checkpoint)
+    files = {
+        "model_config": checkpoint / "config.json",
+        "config": checkpoint / "training_config.json",
+        "metrics": checkpoint / "metrics.json",
+        "evaluation": checkpoint / "report" / "metrics.json",
+    }
+    missing = [str(p) for p in files.values() if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"{checkpoint}: not a finished checkpoint, missing {', '.join(missing)}")
+    return {name: json.loads(path.read_text(encoding="utf-8")) for name, path in files.items()}
+
+
+def card_metadata(inputs: dict) -> dict:
+    """The Hub's YAML block: language, license, task, base model, dataset, model-index."""
+    cfg, ev = inputs["config"], inputs["evaluation"]
+    backbone = cfg["model"]["model_name_or_path"]
+    model = ev["model"]
     meta = {
         "language": ["id"],
         "license": "apache-2.0",
         "library_name": "transformers",
         "pipeline_tag": "text-classification",
-        "tags": ["indonesian", "security", "news", "text-classification"],
-        "base_model": cfg.model.model_name_or_path,
+        "tags": ["indonesian", "security", "news", "text-classification", "temperature-scaling"],
+    }
+    if is_hub_id(backbone):  # a local folder or a pkg: backbone is not a Hub model to link to
+        meta["base_model"] = backbone
+    meta.update({
+        "datasets": [DATASET_ID],
         "metrics": ["accuracy", "f1"],
         "widget": [{"text": t} for t in WIDGET_EXAMPLES],
         "model-index": [{
-            "name": cfg.train.run_name,
+            "name": cfg["train"]["run_name"],
             "results": [{
                 "task": {"type": "text-classification", "name": "Text Classification"},
-                "dataset": {"type": "indosec-sentences", "name": "indosec labelled sentences", "split": "test"},
+                "dataset": {"type": DATASET_ID, "name": "indosec labelled sentences (local, not on the Hub)", "split": "test"},
                 "metrics": [
-                    {"type": "accuracy", "value": round(test["accuracy"], 4), "name": "Accuracy"},
-                    {"type": "f1", "value": round(test["macro_f1"], 4), "name": "Macro F1", "args": {"average": "macro"}},
+                    {"type": "accuracy", "value": round(model["accuracy"], 4), "name": "Accuracy"},
+                    {"type": "f1", "value": round(model["macro_f1"], 4), "name": "Macro F1", "args": {"average": "macro"}},
+                    {"type": "f1", "value": round(model["weighted_f1"], 4), "name": "Weighted F1", "args": {"average": "weighted"}},
                 ],
             }],
         }],
-    }
-    counts = {s: Counter(labels[e["label"]] for e in ex) for s, ex in splits.items()}
-    rows = "\n".join(
-        f"| {lab} | {test['per_class'][lab]['precision']:.3f} | {test['per_class'][lab]['recall']:.3f} | "
-        f"{test['per_class'][lab]['f1']:.3f} | {test['per_class'][lab]['support']} |"
-        for lab in labels
+    })
+    return meta
+
+
+def is_hub_id(name: str) -> bool:
+    return bool(re.fullmatch(r"[\w.-]+/[\w.-]+", name)) and not Path(name).exists()
+
+
+def render_card(checkpoint: str | Path, *, report_link: str = "report", reference_config: str | None = None) -> str:
+    """The model card of `checkpoint`. `report_link` is where the card's readers find the
+    report's figures; `reference_config` marks the card as the repository's reference run."""
+    inputs = load_card_inputs(checkpoint)
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
-    data_rows = "\n".join(f"| {lab} | " + " | ".join(str(counts[s][lab]) for s in counts) + " |" for lab in labels)
-    t = cfg.train
-    return f"""---
-{yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).strip()}
----
+    env.filters["num"] = lambda x, digits=3: "n/a" if x is None else f"{x:.{digits}f}"
+    env.filters["ci"] = lambda pair: "n/a" if pair[0] is None else f"[{pair[0]:.3f}, {pair[1]:.3f}]"
+    ev = inputs["evaluation"]
+    labels = ev["labels"]
+    counts = ev["run"]["data_counts"]
+    return env.get_template(TEMPLATE).render(
+        metadata=yaml.safe_dump(card_metadata(inputs), sort_keys=False, allow_unicode=True, width=1000).strip(),
+        cfg=inputs["config"], metrics=inputs["metrics"], ev=ev, model=ev["model"], baseline=ev.get("baseline"),
+        cal=ev["calibration"], run=ev["run"], labels=labels,
+        definitions={lab: LABEL_DEFINITIONS.get(lab, "(no definition recorded)") for lab in labels},
+        counts=counts, splits=list(counts), totals={s: sum(c.values()) for s, c in counts.items()},
+        temperature=float(inputs["model_config"].get("calibration_temperature") or 1.0),
+        backbone=inputs["config"]["model"]["model_name_or_path"], dataset_id=DATASET_ID,
+        report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
+        example=WIDGET_EXAMPLES[0],
+    )
 
-# {t.run_name}: Indonesian security-news sentence classifier
 
-Fine-tuned from `{cfg.model.model_name_or_path}` to label Indonesian news sentences as
-{", ".join(f"`{x}`" for x in labels)}.
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m train.card", description=__doc__.splitlines()[0])
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--out", type=Path, help="default: CHECKPOINT/README.md")
+    parser.add_argument("--report-link", default="report", help="path from the card to the report's files")
+    parser.add_argument("--reference-config", help="render as the reference run trained with this config")
+    args = parser.parse_args(argv)
+    try:
+        card = render_card(args.checkpoint, report_link=args.report_link, reference_config=args.reference_config)
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    out = args.out or args.checkpoint / "README.md"
+    write_text_atomic(out, card)
+    print(out)
+    return 0
 
-## Use
 
-```python
-import indosec
-clf = indosec.load("<this folder or Hub id>")
-clf.predict("Kedua negara sepakat memperkuat kerja sama intelijen.")
-```
-
-or with plain transformers: `pipeline("text-classification", model="<this folder or Hub id>")`.
-
-Intended users are analysts and researchers monitoring Indonesian-language media on conflict
-and terrorism. Not for automated decisions about individuals without human review.
-
-## Evaluation (test split, {sum(counts["test"].values())} sentences)
-
-Accuracy **{test['accuracy']:.3f}**, macro-F1 **{test['macro_f1']:.3f}** (validation macro-F1 {metrics['validation']['macro_f1']:.3f}).
-
-| label | precision | recall | F1 | support |
-|---|---|---|---|---|
-{rows}
-
-## Training data
-
-| label | {" | ".join(counts)} |
-|---|{"---|" * len(counts)}
-{data_rows}
-
-## Training
-
-backbone `{cfg.model.model_name_or_path}`, max_length {cfg.model.max_length}, learning rate {t.learning_rate},
-batch size {t.per_device_train_batch_size}, epochs {t.num_train_epochs}, warmup ratio {t.warmup_ratio},
-weight decay {t.weight_decay}, class weights {t.class_weights}, seed {t.seed}; best checkpoint by validation macro-F1.
-"""
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,17 +6,19 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a checkpoint is meant to be shared
@@ -26,8 +28,16 @@ def write_text_atomic(path: str | Path, text: str) -> None:
         raise
 
 
+def write_text_atomic(path: str | Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
 def write_json_atomic(path: str | Path, obj) -> None:
     write_text_atomic(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_jsonl_atomic(path: str | Path, rows) -> None:
+    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def publish_dir(staging: Path, final: Path) -> None:
@@ -45,3 +55,20 @@ def publish_dir(staging: Path, final: Path) -> None:
     os.replace(staging, final)
     if old.exists():
         shutil.rmtree(old)
+
+
+@contextmanager
+def staged_dir(final: str | Path) -> Iterator[Path]:
+    """Yield an empty folder beside `final` to write into. When the block finishes, the folder
+    replaces `final` in one rename; when it raises, the folder is deleted and `final` (old
+    contents or absent) is left as it was."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".staging"))
+    os.chmod(staging, 0o755)  # mkdtemp makes 0700; reports are meant to be shared
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish_dir(staging, final)

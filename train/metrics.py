@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import bootstrap
+from sklearn.metrics import accuracy_score, f1_score
 
 _METRIC_SCRIPT = Path(__file__).with_name("classification_metrics.py")
+N_RESAMPLES = 1000
+CONFIDENCE = 0.95
 
 
 @lru_cache(maxsize=1)
@@ -33,3 +38,59 @@ def trainer_metrics(label_names):
         return flat
 
     return compute
+
+
+def macro_f1(gold, pred) -> float:
+    """Macro-F1 over the labels seen in gold or predictions, as ClassificationMetrics computes it."""
+    gold, pred = np.asarray(gold), np.asarray(pred)
+    seen = sorted(set(gold.tolist()) | set(pred.tolist()))
+    return float(f1_score(gold, pred, labels=seen, average="macro", zero_division=0)) if seen else 0.0
+
+
+def _accuracy_rows(gold, pred, axis=-1):
+    return (gold == pred).mean(axis=axis)
+
+
+def _macro_f1_rows(gold, pred, axis=-1):
+    """macro_f1 for every row of (resamples, n) arrays at once. scipy hands the statistic all
+    resamples in one batch; sklearn's f1_score would take ~1.5 ms per resample and per model."""
+    gold, pred = np.moveaxis(np.atleast_2d(gold), axis, -1), np.moveaxis(np.atleast_2d(pred), axis, -1)
+    k = int(max(gold.max(initial=0), pred.max(initial=0))) + 1
+    rows = np.arange(gold.shape[0])[:, None]
+    true_pos, gold_count, pred_count = (np.zeros((gold.shape[0], k)) for _ in range(3))
+    np.add.at(true_pos, (rows, gold), gold == pred)
+    np.add.at(gold_count, (rows, gold), 1)
+    np.add.at(pred_count, (rows, pred), 1)
+    support = gold_count + pred_count  # F1 = 2 TP / (gold + predicted); 0 for an unseen label
+    f1 = np.divide(2 * true_pos, support, out=np.zeros_like(support), where=support > 0)
+    return f1.sum(axis=1) / np.maximum((support > 0).sum(axis=1), 1)
+
+
+def bootstrap_ci(gold, pred, *, n_resamples: int = N_RESAMPLES, seed: int = 0, confidence: float = CONFIDENCE) -> dict[str, list[float]]:
+    """Percentile bootstrap intervals for accuracy and macro-F1 over resampled sentences.
+
+    Both statistics use the same `seed`, hence the same resamples, and a fixed seed gives the
+    same interval on every run."""
+    gold, pred = np.asarray(gold, dtype=int), np.asarray(pred, dtype=int)
+    if len(gold) < 2:  # nothing to resample
+        return {"accuracy": [None, None], "macro_f1": [None, None]}
+    out = {}
+    for name, statistic in (("accuracy", _accuracy_rows), ("macro_f1", _macro_f1_rows)):
+        result = bootstrap(
+            (gold, pred), statistic, paired=True, vectorized=True, n_resamples=n_resamples,
+            confidence_level=confidence, method="percentile", rng=np.random.default_rng(seed),
+        )
+        out[name] = [float(result.confidence_interval.low), float(result.confidence_interval.high)]
+    return out
+
+
+def breakdown(gold, pred, groups) -> dict[str, dict]:
+    """Sentences, accuracy and macro-F1 for every value of a metadata field (theatre, ...)."""
+    members = defaultdict(list)
+    for i, value in enumerate(groups):
+        members[str(value)].append(i)
+    gold, pred = np.asarray(gold), np.asarray(pred)
+    return {
+        value: {"n": len(idx), "accuracy": float(accuracy_score(gold[idx], pred[idx])), "macro_f1": macro_f1(gold[idx], pred[idx])}
+        for value, idx in sorted(members.items())
+    }

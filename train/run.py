@@ -3,14 +3,14 @@
     python -m train configs/quickstart.yaml [section.key=value ...]
 
 Trainer checkpoints go to `<output_dir>/<run_name>.partial/` (kept for resuming); only when
-everything is written does the finished folder move to `<output_dir>/<run_name>/`.
+everything is written (weights, calibrated config.json, report/, README.md model card) does
+the finished folder move to `<output_dir>/<run_name>/`.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +27,16 @@ from transformers import (
 )
 from transformers.trainer_utils import get_last_checkpoint
 
+from indosec.classifier import Classifier
+from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
+from train.calibration import fit_temperature
 from train.card import render_card
 from train.config import Config, ConfigError
 from train.data import load_splits
+from train.evaluate import evaluate_predictions, label_counts
 from train.io import publish_dir, write_json_atomic, write_text_atomic
 from train.metrics import classification_report, trainer_metrics
+from train.report import write_report
 
 
 def resolve_model_path(name: str) -> str:
@@ -127,15 +132,38 @@ def train(cfg: Config) -> dict:
         print(f"Resuming from {last}")
     trainer.train(resume_from_checkpoint=last)
 
-    # 5. final evaluation of the best model on validation and test
+    # 5. logits of the best model in data order (the Trainer's evaluation sampler groups by
+    #    length, so its predictions cannot be matched back to sentence ids and metadata)
+    clf = Classifier(trainer.model, tokenizer, max_length=m.max_length, batch_size=t.per_device_eval_batch_size)
+    logits = {s: clf.logits([e["text"] for e in splits[s]]) for s in ("validation", "test")}
+    gold = {s: [e["label"] for e in splits[s]] for s in ("validation", "test")}
     metrics = {"train_samples": len(splits["train"]), "best_checkpoint_step": _best_step(trainer)}
     for split in ("validation", "test"):
-        out = trainer.predict(datasets[split])
-        metrics[split] = classification_report(out.predictions.argmax(-1), out.label_ids, labels)
+        metrics[split] = classification_report(logits[split].argmax(-1), gold[split], labels)
     if not trainer.is_world_process_zero():
         return metrics
 
-    # 6. write the checkpoint into a staging folder, then publish it in one rename
+    # 6. calibrate: one temperature fitted on validation, stored in config.json for indosec
+    temperature = fit_temperature(logits["validation"], gold["validation"])
+    trainer.model.config.calibration_temperature = temperature
+
+    # 7. baseline on the same train split (C tuned on validation), scored on the same test split
+    texts = {s: [e["text"] for e in ex] for s, ex in splits.items()}
+    baseline = fit_baseline(texts["train"], [e["label"] for e in splits["train"]], texts["validation"], gold["validation"], seed=t.seed)
+    evaluation, rows = evaluate_predictions(
+        logits["test"], splits["test"], labels, temperature=temperature,
+        baseline_probs=baseline_probabilities(baseline, texts["test"], len(labels)),
+        fit_logits=logits["validation"], fit_gold=gold["validation"],
+    )
+    evaluation["run"] = {
+        "model": t.run_name, "evaluated_on": f"the test split ({d.path('test')})", "backbone": m.model_name_or_path,
+        "config": cfg.to_dict(), "data_counts": {s: label_counts(ex, labels) for s, ex in splits.items()},
+        "baseline": baseline_summary(baseline), "calibration_fitted_on": f"validation split ({d.path('validation')})",
+    }
+    metrics["baseline"] = {"test": {k: evaluation["baseline"][k] for k in ("accuracy", "macro_f1", "weighted_f1")}}
+    metrics["calibration"] = {k: evaluation["calibration"][k] for k in ("temperature", "ece_before", "ece_after")}
+
+    # 8. write checkpoint, report and card into a staging folder, then publish it in one rename
     staging = work_dir / "final"
     if staging.exists():
         shutil.rmtree(staging)
@@ -146,7 +174,8 @@ def train(cfg: Config) -> dict:
     write_json_atomic(staging / "metrics.json", metrics)
     write_json_atomic(staging / "training_config.json", cfg.to_dict())
     write_json_atomic(staging / "train_log.json", trainer.state.log_history)
-    write_text_atomic(staging / "README.md", render_card(cfg, metrics, splits))
+    write_report(staging / "report", evaluation, rows)
+    write_text_atomic(staging / "README.md", render_card(staging))
     publish_dir(staging, run_dir)
     shutil.rmtree(work_dir, ignore_errors=True)
     return metrics
@@ -155,8 +184,3 @@ def train(cfg: Config) -> dict:
 def _best_step(trainer) -> int | None:
     best = trainer.state.best_model_checkpoint
     return int(best.rsplit("-", 1)[-1]) if best else None
-
-
-def label_counts(examples: list[dict], labels: list[str]) -> dict[str, int]:
-    counts = Counter(e["label"] for e in examples)
-    return {lab: counts[i] for i, lab in enumerate(labels)}
