@@ -49,7 +49,7 @@ class DataArgs:
     max_words: int = MAX_WORDS
     """Sentences outside these word counts are rejected as data errors (paste errors, fragments)."""
     max_train_samples: int | None = None
-    """Keep only the first N training rows (smoke runs)."""
+    """Keep a seeded random sample of N training rows (smoke runs)."""
     max_eval_samples: int | None = None
 
     def __post_init__(self):

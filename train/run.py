@@ -10,6 +10,7 @@ the finished folder move to `<output_dir>/<run_name>/`.
 from __future__ import annotations
 
 import importlib.util
+import random
 import shutil
 from pathlib import Path
 
@@ -87,11 +88,10 @@ def train(cfg: Config) -> dict:
     # 1. seed and data (validated before any model is loaded, so bad data fails in seconds)
     set_seed(t.seed)
     splits = load_splits(d)
-    if d.max_train_samples:
-        splits["train"] = splits["train"][: d.max_train_samples]
-    if d.max_eval_samples:
-        splits["validation"] = splits["validation"][: d.max_eval_samples]
-        splits["test"] = splits["test"][: d.max_eval_samples]
+    for split, limit in (("train", d.max_train_samples), ("validation", d.max_eval_samples), ("test", d.max_eval_samples)):
+        if limit and limit < len(splits[split]):  # a seeded sample: the files are sorted by story, not shuffled
+            keep = sorted(random.Random(t.seed).sample(range(len(splits[split])), limit))
+            splits[split] = [splits[split][i] for i in keep]
 
     # 2. backbone with a fresh classification head that knows the label names
     backbone = resolve_model_path(m.model_name_or_path)
