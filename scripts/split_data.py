@@ -24,7 +24,8 @@ def read_pool(paths: list[Path]) -> list[dict]:
     rows.sort(key=lambda r: (str(r.get("story")), r["text"]))
     used = {r["id"] for r in rows if r.get("id")}
     n = 0
-    for r in rows:
+    # new ids in a seeded shuffled order, so that an id says nothing about story or label
+    for r in random.Random(0).sample(rows, len(rows)):
         if not r.get("id"):
             while f"isn-{n:05d}" in used:
                 n += 1
