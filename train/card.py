@@ -28,17 +28,20 @@ WIDGET_EXAMPLES = [
     "Sebuah bom mobil meledak di dekat pos pemeriksaan di Idlib, menewaskan sedikitnya tujuh orang.",
     "Beijing kembali menegaskan bahwa perairan di sekitar Kepulauan Natuna merupakan wilayah penangkapan ikan tradisionalnya.",
 ]
-LABEL_DEFINITIONS = {
-    "security_cooperation": "States, armed forces, police or agencies agree on, announce or carry out joint security work: "
-    "agreements and memoranda, joint patrols and exercises, intelligence sharing, ceasefire or de-escalation arrangements.",
-    "attack": "A report of a violent act or military strike (bombing, shooting, armed assault, air or missile strike) "
-    "or its casualties, told in a reporting voice.",
-    "territorial_claim": "A government or official asserts sovereignty or rights over land, islands or waters, or "
-    "contests another party's claim (maps, names, diplomatic protests, exclusive economic zones).",
-    "propaganda": "Militant or extremist messaging in its own voice: glorifying fighters, attacks or 'martyrs', recruiting, "
-    "threatening; this wins over `attack` when an attack is told as a triumph.",
-    "other": "Everything else: non-security news, page furniture (bylines, captions, 'Baca juga' links) and violent "
-    "words used figuratively, as in sports reports ('menggempur pertahanan').",
+LABEL_DEFINITIONS = {  # short forms of data/GUIDELINES.md
+    "security_cooperation": "States, forces, agencies or organisations working together on security: talks and their "
+    "outcomes, ceasefire and de-escalation deals, joint patrols and exercises, intelligence sharing, training, extradition, "
+    "defence aid between governments.",
+    "attack": "A report of a specific use of force in armed conflict, terrorism or political violence: bombings, "
+    "shootings, air and drone strikes, clashes, kidnappings, force against vessels, claims of responsibility, casualty "
+    "updates. Ordinary crime and cyberattacks are `other`.",
+    "territorial_claim": "A party asserts or rejects sovereignty or control over land or sea: claims and counter-claims, "
+    "annexations, proclamations over territory, maps and historic rights, boundary settlements.",
+    "propaganda": "Text that persuades or mobilises rather than reports, from any side: loaded or dehumanising labels, "
+    "glorification of fighters or 'martyrs', calls to violence, recruitment, threats, conspiracy claims and unsupported "
+    "accusations stated as fact. Takes precedence over the other labels.",
+    "other": "Everything else: background, bylines and page furniture, humanitarian and general news, trials and "
+    "arrests without violence, and look-alikes ('serangan balik' in football, 'klaim asuransi').",
 }
 
 
