@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from indosec.safety import checkpoint_folder
 from indosec.text import normalize_text
 
 # IndoBERT's Hub tokenizer reports a huge model_max_length; anything above this is not a
@@ -54,9 +55,10 @@ class Classifier:
     ) -> Classifier:
         """Load a checkpoint folder or Hub id. Weights load from safetensors only and no
         remote code is ever run."""
-        tokenizer = AutoTokenizer.from_pretrained(name_or_path, revision=revision)
+        folder = checkpoint_folder(name_or_path, revision=revision)  # refuses pickle-only weights and custom code
+        tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
         model = AutoModelForSequenceClassification.from_pretrained(
-            name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
+            folder, use_safetensors=True, trust_remote_code=False
         )
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         return cls(model.to(device), tokenizer, batch_size=batch_size)

@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # any accidental Hub call fails fast instead of hanging
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Tiny models gain nothing from more threads, and OpenMP threads spinning on a shared CPU
+# multiply test time; subprocess tests inherit it, so in- and out-of-process runs match.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from pathlib import Path
 

@@ -95,6 +95,8 @@ class TrainArgs:
     save_total_limit: int = 2
     resume: bool = True
     """Continue from the last checkpoint of an interrupted run with the same run_name."""
+    min_free_disk_gb: float | None = None
+    """Free disk the output folder needs before training starts; null estimates it from the backbone."""
     dataloader_num_workers: int = 0
 
     def __post_init__(self):
@@ -107,6 +109,7 @@ class TrainArgs:
         for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "logging_steps", "save_total_limit"):
             _require(getattr(self, name) >= 1, f"train.{name}", getattr(self, name), ">= 1")
         _require(self.eval_steps is None or self.eval_steps >= 1, "train.eval_steps", self.eval_steps, ">= 1 or null")
+        _require(self.min_free_disk_gb is None or self.min_free_disk_gb >= 0, "train.min_free_disk_gb", self.min_free_disk_gb, ">= 0 or null")
         _require(self.early_stopping_patience >= 0, "train.early_stopping_patience", self.early_stopping_patience, ">= 0")
 
     @property

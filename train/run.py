@@ -26,7 +26,6 @@ from transformers import (
     TrainingArguments,
     set_seed,
 )
-from transformers.trainer_utils import get_last_checkpoint
 
 from indosec.classifier import Classifier
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
@@ -37,7 +36,10 @@ from train.data import load_splits
 from train.evaluate import evaluate_predictions, label_counts
 from train.io import publish_dir, write_json_atomic, write_text_atomic
 from train.metrics import classification_report, trainer_metrics
+from train.preflight import check_distributed, preflight
+from train.provenance import run_info
 from train.report import write_report
+from train.resume import prepare_work_dir
 
 
 def resolve_model_path(name: str) -> str:
@@ -86,8 +88,10 @@ def train(cfg: Config) -> dict:
     work_dir = run_dir.with_name(run_dir.name + ".partial")
 
     # 1. seed and data (validated before any model is loaded, so bad data fails in seconds)
+    preflight(cfg, resolve_model_path(m.model_name_or_path))  # writable output folder, enough free disk
     set_seed(t.seed)
     splits = load_splits(d)
+    info = run_info(cfg)  # config, data hashes, versions, git commit: saved as run_info.json
     for split, limit in (("train", d.max_train_samples), ("validation", d.max_eval_samples), ("test", d.max_eval_samples)):
         if limit and limit < len(splits[split]):  # a seeded sample: the files are sorted by story, not shuffled
             keep = sorted(random.Random(t.seed).sample(range(len(splits[split])), limit))
@@ -117,7 +121,12 @@ def train(cfg: Config) -> dict:
         load_best_model_at_end=True, metric_for_best_model="macro_f1", greater_is_better=True,
         dataloader_num_workers=t.dataloader_num_workers, dataloader_pin_memory=torch.cuda.is_available(),
         report_to="none", **precision_flags(t.precision),
+        use_cpu=not torch.cuda.is_available(),  # without it, torchrun on CPU trains N separate copies
+        # The classifier's loss is already a batch mean: "averaging tokens across devices" would
+        # multiply it by the number of processes. Every weight gets a gradient: no unused-parameter scan.
+        average_tokens_across_devices=False, ddp_find_unused_parameters=False,
     )
+    check_distributed(args.world_size)
     trainer = Trainer(
         model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["validation"],
         processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
@@ -127,7 +136,7 @@ def train(cfg: Config) -> dict:
     )
 
     # 4. train, resuming from the last checkpoint of an interrupted run with the same name
-    last = get_last_checkpoint(str(work_dir)) if t.resume and work_dir.is_dir() else None
+    last = prepare_work_dir(work_dir, info, resume=t.resume, is_main=args.process_index == 0)
     if last:
         print(f"Resuming from {last}")
     trainer.train(resume_from_checkpoint=last)
@@ -173,6 +182,7 @@ def train(cfg: Config) -> dict:
     tokenizer.save_pretrained(str(staging))
     write_json_atomic(staging / "metrics.json", metrics)
     write_json_atomic(staging / "training_config.json", cfg.to_dict())
+    write_json_atomic(staging / "run_info.json", info)
     write_json_atomic(staging / "train_log.json", trainer.state.log_history)
     write_report(staging / "report", evaluation, rows)
     write_text_atomic(staging / "README.md", render_card(staging))

@@ -1,0 +1,67 @@
+"""Validate a finished checkpoint and share it on the Hugging Face Hub.
+
+    python scripts/push_to_hub.py outputs/indobert-base --repo-id my-org/indosec-indobert [--private] [--revision BRANCH] [--dry-run]
+
+The token comes from HF_TOKEN or the saved login (`hf auth login`) and is never printed.
+--dry-run validates the folder and prints what would be uploaded, without any network call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from train.hub import HubError, ValidationError, check_repo_id, find_token, push, upload_plan, validate_checkpoint
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python scripts/push_to_hub.py", description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="a finished checkpoint, e.g. outputs/indobert-base")
+    parser.add_argument("--repo-id", required=True, help="model repo on the Hub, org/name")
+    parser.add_argument("--private", action="store_true", help="create the repo private (an existing repo keeps its visibility)")
+    parser.add_argument("--revision", help="branch to upload to (created if missing); default main")
+    parser.add_argument("--dry-run", action="store_true", help="validate and print the upload; send nothing")
+    args = parser.parse_args(argv)
+    try:
+        repo_id = check_repo_id(args.repo_id)
+        print(f"Validating {args.folder} ...")
+        checked = validate_checkpoint(args.folder)
+        print(f"OK: labels {', '.join(checked.labels)}; loads with indosec.load and transformers.pipeline; "
+              f"widget examples predicted the same by both:")
+        for text, (label, score) in zip(checked.widget, checked.predictions):
+            print(f"  {label:<22}{score:.2f}  {text}")
+        plan = upload_plan(args.folder)
+        token, source = find_token()
+        where = f"{repo_id} (model, {'private' if args.private else 'public'} if created), branch {args.revision or 'main'}"
+        if args.dry_run:
+            print(f"\nDry run: would upload {len(plan)} files ({_size(sum(n for _, n in plan))}) from {args.folder} to {where}:")
+            for path, size in plan:
+                print(f"  {path:<28}{_size(size):>10}")
+            print(f"Token: {'found (' + source + ')' if token else 'none found: set HF_TOKEN or run `hf auth login` before the real upload'}")
+            print("Nothing was uploaded.")
+            return 0
+        if not token:
+            raise HubError("no Hugging Face token: set HF_TOKEN or run `hf auth login` (it needs the write role)")
+        print(f"\nUploading {len(plan)} files ({_size(sum(n for _, n in plan))}) to {where}, token from {source} ...")
+        url = push(args.folder, repo_id, token=token, private=args.private, revision=args.revision)
+    except (HubError, ValidationError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"Done: {url}")
+    print(f"Load it with: indosec.load({repo_id!r}{f', revision={args.revision!r}' if args.revision else ''})")
+    return 0
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""scripts/push_to_hub.py up to the network: validation, dry run, and the calls it makes to
+huggingface_hub's HfApi (patched here, so nothing leaves the machine)."""
+
+import importlib.util
+import json
+import logging
+import shutil
+from types import SimpleNamespace
+
+import httpx2
+import huggingface_hub
+import pytest
+from huggingface_hub import HfApi
+from huggingface_hub.errors import HfHubHTTPError
+
+import train.hub
+from tests.conftest import ROOT
+from train.hub import ValidationError, upload_plan, validate_checkpoint
+
+SECRET = "hf_test_SECRET_token_must_never_be_printed"
+_spec = importlib.util.spec_from_file_location("push_to_hub", ROOT / "scripts" / "push_to_hub.py")
+push_to_hub = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(push_to_hub)
+
+
+@pytest.fixture
+def checkpoint(tiny_run, tmp_path):
+    folder = tmp_path / "tiny"
+    shutil.copytree(tiny_run[0], folder)
+    return folder
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    """Online mode with every HfApi method the script uses recorded instead of sent."""
+    calls = []
+    existing = {}  # repo_type -> bool
+
+    def record(name, result=None):
+        def method(self, *args, **kwargs):
+            calls.append((name, self.token, args, kwargs))
+            return result(kwargs) if callable(result) else result
+        return method
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("HF_TOKEN", SECRET)
+    monkeypatch.setattr(HfApi, "repo_exists", record("repo_exists", lambda kw: existing.get(kw.get("repo_type"), False)))
+    monkeypatch.setattr(HfApi, "create_repo", record("create_repo", "https://huggingface.co/my-org/indosec-tiny"))
+    monkeypatch.setattr(HfApi, "create_branch", record("create_branch"))
+    monkeypatch.setattr(HfApi, "upload_folder", record("upload_folder", SimpleNamespace(commit_url="https://huggingface.co/my-org/indosec-tiny/commit/abc")))
+    return SimpleNamespace(calls=calls, existing=existing)
+
+
+def run_script(capsys, caplog, *args):
+    with caplog.at_level(logging.DEBUG):
+        code = push_to_hub.main([str(a) for a in args])
+    out = capsys.readouterr()
+    text = out.out + out.err + caplog.text
+    assert SECRET not in text, "the token must never be printed or logged"
+    return code, out.out, out.err
+
+
+def test_a_finished_run_validates_and_its_widget_examples_are_predicted(checkpoint):
+    checked = validate_checkpoint(checkpoint)
+    assert checked.labels == ["security_cooperation", "attack", "territorial_claim", "propaganda", "other"]
+    assert len(checked.widget) == len(checked.predictions) == 3
+    assert all(label in checked.labels and 0 < score <= 1 for label, score in checked.predictions)
+
+
+def _pickle_instead_of_safetensors(folder):
+    (folder / "model.safetensors").rename(folder / "pytorch_model.bin")
+
+
+def _default_label_names(folder):
+    config = json.loads((folder / "config.json").read_text())
+    config["id2label"] = {str(i): f"LABEL_{i}" for i in range(5)}
+    (folder / "config.json").write_text(json.dumps(config))
+
+
+def _broken_card_metadata(folder):
+    card = (folder / "README.md").read_text()
+    (folder / "README.md").write_text(card.replace("language:", "language: [id\n", 1))
+
+
+def _card_without_widget(folder):
+    card = (folder / "README.md").read_text()
+    head, _, rest = card.partition("widget:")
+    rest = rest.split("\n", 1)[1]
+    while rest.startswith("- "):
+        rest = rest.split("\n", 1)[1]
+    (folder / "README.md").write_text(head + rest)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (_pickle_instead_of_safetensors, r"no safetensors weights.*\n.*pickle files would be shared: pytorch_model.bin"),
+    (_default_label_names, "id2label must name the labels"),
+    (_broken_card_metadata, "metadata block does not parse"),
+    (_card_without_widget, "no widget examples"),
+])
+def test_a_folder_that_fails_validation_names_each_problem(checkpoint, damage, message):
+    damage(checkpoint)
+    with pytest.raises(ValidationError, match=message):
+        validate_checkpoint(checkpoint)
+
+
+def test_dry_run_prints_every_file_it_would_upload_and_calls_nothing(checkpoint, hub, capsys, caplog):
+    (checkpoint / ".README.md.abc.tmp").write_text("leftover of an interrupted atomic write")
+    code, out, _ = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--private", "--dry-run")
+    assert code == 0 and hub.calls == []
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and line.split()[0] in {p for p, _ in upload_plan(checkpoint)}]
+    assert listed == sorted(p.name for p in checkpoint.iterdir() if not p.name.startswith("."))
+    assert "my-org/indosec-tiny (model, private if created)" in out
+    assert "Token: found (HF_TOKEN)" in out and "Nothing was uploaded." in out
+
+
+def test_upload_uses_the_token_and_uploads_exactly_the_planned_files(checkpoint, hub, capsys, caplog):
+    code, out, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--revision", "v1")
+    assert code == 0, err
+    names = [c[0] for c in hub.calls]
+    assert names == ["repo_exists", "repo_exists", "repo_exists", "create_repo", "create_branch", "upload_folder"]
+    assert all(token == SECRET for _, token, _, _ in hub.calls)
+    upload = hub.calls[-1][3]
+    assert upload["repo_id"] == "my-org/indosec-tiny" and upload["revision"] == "v1" and upload["repo_type"] == "model"
+    assert upload["folder_path"] == str(checkpoint)
+    assert "revision='v1'" in out and "commit/abc" in out
+
+
+def test_a_missing_token_is_a_clear_error(checkpoint, hub, monkeypatch, capsys, caplog):
+    monkeypatch.delenv("HF_TOKEN")
+    monkeypatch.setattr(train.hub, "get_token", lambda: None)
+    code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny")
+    assert code == 1 and "no Hugging Face token: set HF_TOKEN or run `hf auth login`" in err
+    assert hub.calls == []
+
+
+def test_an_existing_dataset_repo_of_that_name_is_refused(checkpoint, hub, capsys, caplog):
+    hub.existing["dataset"] = True
+    code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny")
+    assert code == 1 and "already exists on the Hub as a dataset repo" in err
+    assert "upload_folder" not in [c[0] for c in hub.calls]
+
+
+@pytest.mark.parametrize("repo_id, message", [
+    ("datasets/my-org/x", "names a dataset repo"), ("spaces/my-org/x", "names a space repo"), ("no-slash", "form org/name"),
+])
+def test_a_repo_id_that_is_not_a_model_repo_is_refused(checkpoint, hub, capsys, caplog, repo_id, message):
+    code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", repo_id, "--dry-run")
+    assert code == 1 and message in err
+
+
+def test_a_refused_upload_is_explained_without_the_token(checkpoint, hub, monkeypatch, capsys, caplog):
+    def forbidden(self, *args, **kwargs):
+        request = httpx2.Request("POST", "https://huggingface.co/api/repos/create", headers={"authorization": f"Bearer {SECRET}"})
+        raise HfHubHTTPError(f"403 Forbidden (sent {SECRET})", response=httpx2.Response(403, request=request))
+
+    monkeypatch.setattr(HfApi, "create_repo", forbidden)
+    code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", "other-org/indosec-tiny")
+    assert code == 1 and "Hub error 403" in err and "cannot write to 'other-org'" in err
