@@ -22,7 +22,6 @@ def test_the_example_variant_pads_every_batch_to_128_and_ours_does_not(results):
     ours, example = results
     assert example["padded_tokens_per_sample"] == 128
     assert ours["real_tokens_per_sample"] <= ours["padded_tokens_per_sample"] < 64  # tiny.yaml: max_length 64
-    assert ours["real_tokens_per_sample"] == pytest.approx(example["real_tokens_per_sample"], rel=0.2)
 
 
 def test_each_variant_times_full_batches_and_the_report_gives_the_ratio(results):

@@ -108,7 +108,8 @@ def test_dry_run_prints_every_file_it_would_upload_and_calls_nothing(checkpoint,
     code, out, _ = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--private", "--dry-run")
     assert code == 0 and hub.calls == []
     listed = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and line.split()[0] in {p for p, _ in upload_plan(checkpoint)}]
-    assert listed == sorted(p.name for p in checkpoint.iterdir() if not p.name.startswith("."))
+    files = [p.relative_to(checkpoint) for p in checkpoint.rglob("*") if p.is_file()]
+    assert listed == sorted(str(f) for f in files if not any(part.startswith(".") for part in f.parts))
     assert "my-org/indosec-tiny (model, private if created)" in out
     assert "Token: found (HF_TOKEN)" in out and "Nothing was uploaded." in out
 

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 
 from train.config import ConfigError, load_config
@@ -33,6 +34,8 @@ def main(argv=None) -> int:
     except (ConfigError, DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun/accelerate only the main process reports
+        return 0
     test = metrics["test"]
     print(json.dumps({
         "checkpoint": str(cfg.train.run_dir), "test_accuracy": round(test["accuracy"], 4), "test_macro_f1": round(test["macro_f1"], 4),
