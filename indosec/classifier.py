@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -58,9 +57,11 @@ class Classifier:
         batch_size: int = 32,
         stride: int | None = None,
         max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT,
-        fast: bool = False,
-        weights_file: Path | None = None,
     ):
+        """`model`: a transformers sequence-classification model, or the
+        `indosec.fast.OnnxInt8Model` that `from_pretrained(..., fast=True)` builds."""
+        self.fast = not isinstance(model, torch.nn.Module)
+        self.model = model if self.fast else model.eval()
         self.tokenizer = tokenizer
         self.config = model.config
         self.batch_size = batch_size
@@ -75,15 +76,6 @@ class Classifier:
         # Temperature fitted on the validation split after training (1.0 = uncalibrated);
         # stored in config.json so the checkpoint carries it.
         self.temperature = float(getattr(model.config, "calibration_temperature", None) or 1.0)
-        self.fast = fast
-        if fast:
-            from indosec.fast import fast_model
-
-            self._onnx = fast_model(model, tokenizer, weights_file)
-            self.model = None  # the int8 ONNX model replaces it; free the fp32 weights
-        else:
-            self._onnx = None
-            self.model = model.eval()
 
     @classmethod
     def from_pretrained(
@@ -102,17 +94,19 @@ class Classifier:
         if fast and device not in (None, "cpu"):
             raise ValueError(f"fast=True is a CPU mode; got device={device!r}")
         tokenizer = AutoTokenizer.from_pretrained(name_or_path, revision=revision)
+        if fast:
+            from indosec.fast import load_fast
+
+            return cls(load_fast(name_or_path, tokenizer, revision=revision), tokenizer, batch_size=batch_size, **kwargs)
         model = AutoModelForSequenceClassification.from_pretrained(
             name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
         )
-        if fast:
-            return cls(model, tokenizer, batch_size=batch_size, fast=True, weights_file=_weights_file(name_or_path, revision), **kwargs)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         return cls(model.to(device), tokenizer, batch_size=batch_size, **kwargs)
 
     @property
     def device(self) -> torch.device:
-        return torch.device("cpu") if self.model is None else next(self.model.parameters()).device
+        return torch.device("cpu") if self.fast else next(self.model.parameters()).device
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, shape (len(texts), len(labels)), rows in input order.
@@ -199,8 +193,8 @@ class Classifier:
         width = int(enc["attention_mask"][torch.from_numpy(rows)].sum(dim=1).max())
         cols = slice(-width, None) if self.tokenizer.padding_side == "left" else slice(0, width)
         chunk = {name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()}
-        if self._onnx is not None:
-            logits = torch.from_numpy(self._onnx(chunk))
+        if self.fast:
+            logits = torch.from_numpy(self.model(chunk))
         else:
             chunk = {name: tensor.to(self.device) for name, tensor in chunk.items()}
             logits = self.model(**chunk).logits
@@ -229,17 +223,3 @@ def _checkpoint_max_length(tokenizer, config) -> int:
     length = limit if isinstance(limit, int) and 0 < limit <= _SANE_MAX_LENGTH else DEFAULT_MAX_LENGTH
     positions = getattr(config, "max_position_embeddings", None)
     return min(length, positions) if isinstance(positions, int) and positions > 0 else length
-
-
-def _weights_file(name_or_path: str, revision: str | None) -> Path | None:
-    """The checkpoint's model.safetensors on disk (the fast mode's cache key)."""
-    local = Path(name_or_path) / "model.safetensors"
-    if local.is_file():
-        return local
-    try:
-        from huggingface_hub import try_to_load_from_cache
-
-        found = try_to_load_from_cache(name_or_path, "model.safetensors", revision=revision)
-    except Exception:  # not a Hub id, or a sharded checkpoint: no cache, export each time
-        return None
-    return Path(found) if isinstance(found, str) else None

@@ -8,8 +8,12 @@ per-tensor default), and torch's API is deprecated and announced for removal. Op
 usual wrapper for this, pins transformers < 4.58, so the export uses `torch.onnx.export`
 (the maintained dynamo exporter) and `onnxruntime.quantization` directly.
 
+Activations are quantized on the fly with one scale per batch, so a sentence's
+probabilities can move in the second or third decimal with the sentences it is batched with.
+
 The export takes tens of seconds, so the quantized model is cached on disk, keyed by the
 weights file (path, size, modification time): `$INDOSEC_CACHE`, else `~/.cache/indosec`.
+A cached load reads only config.json and the ONNX file, never the fp32 weights.
 """
 
 from __future__ import annotations
@@ -26,15 +30,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers import AutoConfig, AutoModelForSequenceClassification
 
 FAST_EXTRA_HINT = "fast=True needs ONNX Runtime and the ONNX exporter: pip install 'indosec[fast]'"
 _MODEL_FILE = "model.int8.onnx"
 
 
 class OnnxInt8Model:
-    """Logits from an int8 ONNX model: `OnnxInt8Model(path)(encoding) -> np.ndarray`."""
+    """Logits from an int8 ONNX model: `OnnxInt8Model(path, config)(encoding) -> np.ndarray`.
+    `config` is the checkpoint's transformers config (labels, calibration temperature)."""
 
-    def __init__(self, path: str | Path, *, threads: int | None = None):
+    def __init__(self, path: str | Path, config, *, threads: int | None = None):
         ort = _import_onnxruntime()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()
@@ -44,25 +50,29 @@ class OnnxInt8Model:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.path = Path(path)
+        self.config = config
 
     def __call__(self, encoding: Mapping[str, torch.Tensor]) -> np.ndarray:
         feed = {name: encoding[name].numpy() for name in self.input_names}
         return self.session.run(None, feed)[0]
 
 
-def fast_model(model, tokenizer, weights_file: Path | None = None) -> OnnxInt8Model:
-    """The int8 ONNX twin of `model`, from the cache or exported now."""
+def load_fast(name_or_path: str, tokenizer, *, revision: str | None = None) -> OnnxInt8Model:
+    """The int8 ONNX twin of a checkpoint, from the cache or exported now."""
     _import_onnxruntime()
-    cache = _cache_dir(model, weights_file)
+    config = AutoConfig.from_pretrained(name_or_path, revision=revision)
+    cache = _cache_dir(_weights_file(name_or_path, revision))
     if cache is not None and (cache / _MODEL_FILE).is_file():
-        return OnnxInt8Model(cache / _MODEL_FILE)
+        return OnnxInt8Model(cache / _MODEL_FILE, config)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
+    )
     with tempfile.TemporaryDirectory(prefix="indosec-onnx-") as tmp:
         built = export_int8(model, tokenizer, Path(tmp))
-        if cache is None:
-            # nothing to key a cache on: load from the temporary file before it is deleted
-            return OnnxInt8Model(built)
-        _publish(built.parent, cache)
-    return OnnxInt8Model(cache / _MODEL_FILE)
+        if cache is None:  # nothing to key a cache on: load before the temporary file goes
+            return OnnxInt8Model(built, config)
+        _publish(built, cache)
+    return OnnxInt8Model(cache / _MODEL_FILE, config)
 
 
 def export_int8(model, tokenizer, out_dir: Path) -> Path:
@@ -72,7 +82,6 @@ def export_int8(model, tokenizer, out_dir: Path) -> Path:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as e:
         raise ImportError(FAST_EXTRA_HINT) from e
-    out_dir.mkdir(parents=True, exist_ok=True)
     fp32_path, int8_path = out_dir / "model.fp32.onnx", out_dir / _MODEL_FILE
     # batch 2 and several tokens: torch.export would specialise a dimension of size 1
     example = tokenizer(["contoh kalimat pendek", "contoh kalimat yang sedikit lebih panjang"], padding=True, return_tensors="pt")
@@ -94,22 +103,36 @@ def export_int8(model, tokenizer, out_dir: Path) -> Path:
     return int8_path
 
 
-def _cache_dir(model, weights_file: Path | None) -> Path | None:
+def _weights_file(name_or_path: str, revision: str | None) -> Path | None:
+    """The checkpoint's model.safetensors on disk, or None (then nothing is cached)."""
+    local = Path(name_or_path) / "model.safetensors"
+    if local.is_file():
+        return local
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(name_or_path, "model.safetensors", revision=revision)
+    except Exception:  # not a Hub id, or a sharded checkpoint: export each time
+        return None
+    return Path(found) if isinstance(found, str) else None
+
+
+def _cache_dir(weights_file: Path | None) -> Path | None:
     if weights_file is None or not weights_file.is_file():
         return None
     real = weights_file.resolve()  # a Hub snapshot links to a blob named by its hash
     stat = real.stat()
-    key = f"{real}|{stat.st_size}|{stat.st_mtime_ns}|{model.config.model_type}|{torch.__version__}"
+    key = f"{real}|{stat.st_size}|{stat.st_mtime_ns}|torch {torch.__version__}"
     root = Path(os.environ.get("INDOSEC_CACHE") or Path.home() / ".cache" / "indosec")
     return root / "onnx-int8" / hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def _publish(built_dir: Path, cache: Path) -> None:
+def _publish(built: Path, cache: Path) -> None:
     """Move the finished export into the cache in one rename, so a crash or a second
     process never sees half a model."""
     cache.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=cache.parent, prefix=cache.name + ".partial-"))
-    shutil.move(str(built_dir / _MODEL_FILE), str(staging / _MODEL_FILE))
+    shutil.move(str(built), str(staging / _MODEL_FILE))
     try:
         staging.rename(cache)
     except OSError:  # another process published it first; theirs is as good as ours
