@@ -133,6 +133,7 @@ class Classifier:
 
         With a `threshold`, a sentence whose top probability is below it gets label None
         (its score and probabilities are still filled in), so callers can send it to a person.
+        Sentences longer than `max_length` tokens are scored over windows: see `predict_proba`.
         """
         threshold = check_threshold(threshold)
         single = isinstance(texts, str)
@@ -188,8 +189,8 @@ class Classifier:
 
     @torch.inference_mode()
     def _score_windows(self, enc, rows: np.ndarray) -> np.ndarray:
-        # windows of short sentences share a batch with long ones only when a batch holds
-        # both; trimming to this chunk's longest window keeps the padding dynamic
+        # the tokenizer padded every window of the batch to the longest one; trim each model
+        # call to its own longest window so padding stays dynamic
         width = int(enc["attention_mask"][torch.from_numpy(rows)].sum(dim=1).max())
         cols = slice(-width, None) if self.tokenizer.padding_side == "left" else slice(0, width)
         chunk = {name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()}

@@ -11,7 +11,8 @@ written and flushed before the next is read.
 
 Exit status: 0 all input labelled; 1 some input was bad (each bad line is reported on stderr
 as `file:line: what`, the good lines are all written); 2 nothing could be done (bad
-arguments, unreadable file, model that does not load).
+arguments, unreadable file, model that does not load); 130 interrupted (Ctrl-C), with every
+chunk written so far complete.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("indosec: interrupted; the lines written so far are complete", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `indosec predict ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
