@@ -100,25 +100,42 @@ def _read_csv(path: Path, text_column: str, id_column: str) -> Iterator[Record]:
     # a long field is reported by the length check with its line number, not by csv's limit
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with _open(path) as f:
-        reader = csv.DictReader(f)
+        lines = _CountedLines(f)
+        # strict: a stray or unclosed quote is an error on its line, not text silently glued
+        # to the following rows
+        reader = csv.DictReader(lines, strict=True)
         reader.fieldnames  # reads the header now, so line numbers count from the first record
-        start = reader.line_num + 1
         while True:
+            start = lines.count + 1
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as e:
                 yield Record(start, error=f"unreadable CSV row ({e})")
-                start = reader.line_num + 1
                 continue
-            line, start = start, reader.line_num + 1
             if None in row:
-                yield Record(line, error=f"has {len(reader.fieldnames) + len(row[None])} fields, the header has {len(reader.fieldnames)}")
+                yield Record(start, error=f"has {len(reader.fieldnames) + len(row[None])} fields, the header has {len(reader.fieldnames)}")
             elif row.get(text_column) is None:
-                yield Record(line, error=f"has fewer fields than the header; column {text_column!r} is missing")
+                yield Record(start, error=f"has fewer fields than the header; column {text_column!r} is missing")
             else:
-                yield Record(line, text=row[text_column], id=_scalar(row.get(id_column)))
+                yield Record(start, text=row[text_column], id=_scalar(row.get(id_column)))
+
+
+class _CountedLines:
+    """The file's lines, counting how many the csv reader has taken (its own `line_num`
+    lags behind after an error)."""
+
+    def __init__(self, f):
+        self.f, self.count = f, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.f)
+        self.count += 1
+        return line
 
 
 def _open(path: Path):

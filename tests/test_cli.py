@@ -88,6 +88,17 @@ def test_bad_lines_are_reported_with_their_line_number_and_good_lines_kept(tmp_p
     assert "5 bad line(s)" in err
 
 
+def test_malformed_csv_rows_are_bad_lines_with_the_line_they_start_on(tmp_path, capsys, model):
+    src = tmp_path / "in.csv"
+    src.write_text(f'id,text\n1,{SENTENCES[0]}\n2,"stray"quote\n3,"{SENTENCES[1]}\nwrapped"\n4,a,b\n5,{SENTENCES[2]}\n6,"never closed\n7,x\n',
+                   encoding="utf-8")
+    code, rows, err = run(capsys, "--input", str(src), "--model", model)
+    assert code == 1
+    assert [(r["line"], r["id"]) for r in rows] == [(2, "1"), (4, "3"), (7, "5")]
+    for where in (f"{src}:3: unreadable CSV row", f"{src}:6: has 3 fields", f"{src}:8: unreadable CSV row (unexpected end of data)"):
+        assert where in err
+
+
 def test_a_line_that_is_not_utf8_is_a_bad_line(tmp_path, capsys, model):
     src = tmp_path / "in.txt"
     src.write_bytes(SENTENCES[0].encode() + b"\nBom \xff\xfe meledak.\n" + SENTENCES[1].encode() + b"\n")
