@@ -112,7 +112,9 @@ def _predict(args, parser: argparse.ArgumentParser) -> int:
         print(f"indosec: error: cannot load model {args.model!r}: {e}", file=sys.stderr)
         return EXIT_FAILED
 
-    # 3. predictions, written as they are made
+    # 3. predictions, written as they are made. Straight into --output, not a temporary
+    #    name moved into place at the end: after a crash or Ctrl-C on a big file, the
+    #    lines already labelled are kept (every line written is complete).
     with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
         if args.texts:
             records = [Record(i, text=t) for i, t in enumerate(args.texts, 1)]

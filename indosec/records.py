@@ -5,7 +5,8 @@ number and what is wrong, and the caller reports it and goes on.
 - .txt: one sentence per line; blank lines are skipped (they separate, they are not input).
 - .jsonl: one JSON object per line with the text in `text_column`; blank lines skipped.
 - .csv: a header row naming `text_column`; quoted fields may span lines (the record's line
-  is the one it starts on).
+  is the one it starts on); a stray or unclosed quote makes that row bad rather than glue
+  the following rows into one giant field.
 
 Files are read as UTF-8 (a byte-order mark is ignored); a line that is not valid UTF-8 is a
 bad record, not the end of the file.
