@@ -3,41 +3,75 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from indosec.document import DEFAULT_MAX_CHARS, split_sentences
+from indosec.results import (
+    DocumentPrediction,
+    LabelSummary,
+    Prediction,
+    SentencePrediction,
+    check_threshold,
+    summarize,
+    to_prediction,
+)
 from indosec.safety import checkpoint_folder
 from indosec.text import normalize_text
+
+__all__ = ["Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_text"]
 
 # IndoBERT's Hub tokenizer reports a huge model_max_length; anything above this is not a
 # real limit and we fall back to the length sentences were trained with.
 _SANE_MAX_LENGTH = 4096
 DEFAULT_MAX_LENGTH = 128
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One sentence's result: the top label, its probability, and every class's probability."""
-
-    label: str
-    score: float
-    probabilities: dict[str, float]
+# A "sentence" this long is an article passed to predict() or a CSV with an unclosed quote
+# that swallowed the rest of the file: scoring it would take minutes and mean nothing.
+DEFAULT_MAX_CHARS_PER_TEXT = 10_000
 
 
 class Classifier:
     """A sequence-classification model with the label names from its `config.json`.
 
     Build one with `indosec.load(...)` or `Classifier.from_pretrained(...)`.
+
+    What `predict` does with unusual input (tests/test_bad_input.py holds each case):
+    - not a string (None, bytes, numbers) → TypeError naming the item's index;
+    - empty, whitespace-only, or nothing left after removing control characters →
+      ValueError naming the index (there is nothing to label; callers reading files skip
+      blank lines themselves, as the CLI does);
+    - longer than `max_chars` characters (10,000 by default) → ValueError naming the index;
+      use `predict_document`, which splits long text into sentences;
+    - control and zero-width characters are removed and Unicode NFKC-normalised first;
+    - emoji and other scripts (Arabic, Chinese, ...) are scored like any text. The model was
+      not trained on them, so expect low scores; a `threshold` routes those to a person.
     """
 
-    def __init__(self, model, tokenizer, *, max_length: int | None = None, batch_size: int = 32):
-        self.model = model.eval()
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        *,
+        max_length: int | None = None,
+        batch_size: int = 32,
+        stride: int | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT,
+    ):
+        """`model`: a transformers sequence-classification model, or the
+        `indosec.fast.OnnxInt8Model` that `from_pretrained(..., fast=True)` builds."""
+        self.fast = not isinstance(model, torch.nn.Module)
+        self.model = model if self.fast else model.eval()
         self.tokenizer = tokenizer
+        self.config = model.config
         self.batch_size = batch_size
-        self.max_length = max_length or _checkpoint_max_length(tokenizer)
+        self.max_length = max_length or _checkpoint_max_length(tokenizer, model.config)
+        # tokens shared by consecutive windows of a long sentence
+        self.stride = self.max_length // 4 if stride is None else stride
+        if not 0 <= self.stride < self.max_length // 2:
+            raise ValueError(f"stride must be between 0 and max_length/2 ({self.max_length // 2}), got {self.stride}")
+        self.max_chars = max_chars
         id2label = model.config.id2label
         self.labels: list[str] = [id2label[i] for i in range(len(id2label))]
         # Temperature fitted on the validation split after training (1.0 = uncalibrated);
@@ -52,74 +86,149 @@ class Classifier:
         revision: str | None = None,
         device: str | None = None,
         batch_size: int = 32,
+        fast: bool = False,
+        **kwargs,
     ) -> Classifier:
         """Load a checkpoint folder or Hub id. Weights load from safetensors only and no
-        remote code is ever run."""
+        remote code is ever run. `fast=True` runs an int8 ONNX Runtime copy on the CPU
+        (see `indosec.fast`); extra keyword arguments go to `Classifier(...)`."""
+        if fast and device not in (None, "cpu"):
+            raise ValueError(f"fast=True is a CPU mode; got device={device!r}")
         folder = checkpoint_folder(name_or_path, revision=revision)  # refuses pickle-only weights and custom code
         tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            folder, use_safetensors=True, trust_remote_code=False
-        )
+        if fast:
+            from indosec.fast import load_fast
+
+            return cls(load_fast(str(folder), tokenizer), tokenizer, batch_size=batch_size, **kwargs)
+        model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True, trust_remote_code=False)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        return cls(model.to(device), tokenizer, batch_size=batch_size)
+        return cls(model.to(device), tokenizer, batch_size=batch_size, **kwargs)
 
     @property
     def device(self) -> torch.device:
-        return next(self.model.parameters()).device
+        return torch.device("cpu") if self.fast else next(self.model.parameters()).device
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Raw (uncalibrated) logits, shape (len(texts), len(labels)), rows in input order.
 
         Sentences are sorted by length and padded per batch, so a batch of short sentences
         is not padded to the longest sentence of the whole input.
+
+        A sentence longer than `max_length` tokens is not cut: the tokenizer splits it into
+        windows of `max_length` tokens, consecutive windows sharing `stride` tokens, and its
+        logits are the mean of the windows' logits weighted by each window's number of tokens
+        (so a short last window counts less). Combining logits rather than probabilities keeps
+        one calibration for every sentence: probabilities are softmax(logits / temperature)
+        whether a sentence took one window or ten. A sentence that fits in one window gets
+        exactly the plain model's logits.
         """
-        cleaned = [normalize_text(t) for t in _check_texts(texts)]
+        cleaned = self._prepare(texts)
         order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
         out = np.zeros((len(cleaned), len(self.labels)), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
-            out[idx] = self._logits_batch([cleaned[i] for i in idx])
+            out[idx] = self._score_texts([cleaned[i] for i in idx])
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated class probabilities: softmax(logits / temperature), rows in input order."""
+        """Calibrated class probabilities: softmax(logits / temperature), rows in input order.
+        See `logits` for batching and for sentences longer than `max_length`."""
         scaled = torch.from_numpy(self.logits(texts)) / self.temperature
         return torch.softmax(scaled, dim=-1).numpy()
 
-    def predict(self, texts: str | Sequence[str]) -> Prediction | list[Prediction]:
-        """Label one sentence (returns a Prediction) or a list (returns a list, input order)."""
+    def predict(self, texts: str | Sequence[str], *, threshold: float | None = None) -> Prediction | list[Prediction]:
+        """Label one sentence (returns a Prediction) or a list (returns a list, input order).
+
+        With a `threshold`, a sentence whose top probability is below it gets label None
+        (its score and probabilities are still filled in), so callers can send it to a person.
+        Sentences longer than `max_length` tokens are scored over windows: see `predict_proba`.
+        """
+        threshold = check_threshold(threshold)
         single = isinstance(texts, str)
         probs = self.predict_proba([texts] if single else texts)
-        preds = [self._to_prediction(row) for row in probs]
+        preds = [to_prediction(row, self.labels, threshold) for row in probs]
         return preds[0] if single else preds
 
-    def _to_prediction(self, row: np.ndarray) -> Prediction:
-        best = int(row.argmax())
-        return Prediction(
-            label=self.labels[best],
-            score=float(row[best]),
-            probabilities={lab: float(p) for lab, p in zip(self.labels, row)},
+    def predict_document(self, text: str, *, threshold: float | None = None, dedupe: bool = True) -> DocumentPrediction:
+        """Split an article into sentences (`indosec.document.split_sentences`: datelines,
+        bylines, "Baca Juga" links and repeated sentences are left out) and label each one.
+
+        Returns the sentences in reading order with their character offsets into `text`, and a
+        summary per label. An empty article, or one with only boilerplate, gives no sentences.
+        """
+        threshold = check_threshold(threshold)
+        spans = split_sentences(text, max_chars=min(DEFAULT_MAX_CHARS, self.max_chars), dedupe=dedupe)
+        preds = self.predict([s.text for s in spans], threshold=threshold) if spans else []
+        sentences = [
+            SentencePrediction(label=p.label, score=p.score, probabilities=p.probabilities, text=s.text, start=s.start, end=s.end)
+            for s, p in zip(spans, preds)
+        ]
+        return DocumentPrediction(
+            sentences=sentences,
+            summary=summarize(sentences, self.labels),
+            uncertain=sum(1 for s in sentences if s.label is None),
         )
 
-    @torch.inference_mode()
-    def _logits_batch(self, texts: list[str]) -> np.ndarray:
+    def _prepare(self, texts: Sequence[str]) -> list[str]:
+        if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
+            raise TypeError(f"expected a string or a list of strings, got {type(texts).__name__}")
+        cleaned = []
+        for i, t in enumerate(texts):
+            try:
+                cleaned.append(check_text(t, max_chars=self.max_chars))
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"item {i} {e}") from None
+        return cleaned
+
+    def _score_texts(self, texts: list[str]) -> np.ndarray:
+        """Logits for a batch of sentences, long ones combined over their windows."""
         enc = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
-        ).to(self.device)
-        return self.model(**enc).logits.float().cpu().numpy()
+            texts, truncation=True, max_length=self.max_length, stride=self.stride,
+            return_overflowing_tokens=True, padding=True, return_tensors="pt",
+        )
+        owner = enc.pop("overflow_to_sample_mapping").numpy()
+        tokens = enc["attention_mask"].sum(dim=1).numpy().astype(np.float64)
+        window_logits = np.concatenate([
+            self._score_windows(enc, rows) for rows in np.array_split(np.arange(len(owner)), -(-len(owner) // self.batch_size))
+        ])
+        weighted = np.zeros((len(texts), len(self.labels)))
+        np.add.at(weighted, owner, window_logits * tokens[:, None])
+        return (weighted / np.bincount(owner, weights=tokens, minlength=len(texts))[:, None]).astype(np.float32)
+
+    @torch.inference_mode()
+    def _score_windows(self, enc, rows: np.ndarray) -> np.ndarray:
+        # the tokenizer padded every window of the batch to the longest one; trim each model
+        # call to its own longest window so padding stays dynamic
+        width = int(enc["attention_mask"][torch.from_numpy(rows)].sum(dim=1).max())
+        cols = slice(-width, None) if self.tokenizer.padding_side == "left" else slice(0, width)
+        chunk = {name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()}
+        if self.fast:
+            logits = torch.from_numpy(self.model(chunk))
+        else:
+            chunk = {name: tensor.to(self.device) for name, tensor in chunk.items()}
+            logits = self.model(**chunk).logits
+        return logits.float().cpu().numpy()
 
 
-def _checkpoint_max_length(tokenizer) -> int:
+def check_text(text, *, max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT) -> str:
+    """The normalised text, or TypeError/ValueError saying what is wrong with it (the
+    message reads after "item 3 " or "line 3: ")."""
+    if not isinstance(text, str):
+        hint = "; decode it first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+        raise TypeError(f"is {type(text).__name__}, expected str{hint}")
+    if len(text) > max_chars:
+        raise ValueError(
+            f"is {len(text):,} characters long (limit {max_chars:,}); "
+            "split long text with predict_document() or raise max_chars"
+        )
+    cleaned = normalize_text(text)
+    if not cleaned:
+        raise ValueError("is empty or whitespace only" if not text.strip() else "has nothing left after removing control characters")
+    return cleaned
+
+
+def _checkpoint_max_length(tokenizer, config) -> int:
     limit = getattr(tokenizer, "model_max_length", None)
-    return limit if isinstance(limit, int) and 0 < limit <= _SANE_MAX_LENGTH else DEFAULT_MAX_LENGTH
-
-
-def _check_texts(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
-        raise TypeError(f"expected a string or a list of strings, got {type(texts).__name__}")
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"item {i} is {type(t).__name__}, expected str")
-        if not t.strip():
-            raise ValueError(f"item {i} is empty or whitespace only")
-    return list(texts)
+    length = limit if isinstance(limit, int) and 0 < limit <= _SANE_MAX_LENGTH else DEFAULT_MAX_LENGTH
+    positions = getattr(config, "max_position_embeddings", None)
+    return min(length, positions) if isinstance(positions, int) and positions > 0 else length

@@ -15,6 +15,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def indosec_cache(tmp_path_factory) -> Path:
+    """fast=True caches its ONNX export; tests keep it out of the user's ~/.cache."""
+    path = tmp_path_factory.mktemp("indosec-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INDOSEC_CACHE", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
 def tiny_bert(tmp_path_factory) -> Path:
     from train.tiny import build_tiny_bert, corpus

@@ -1,0 +1,191 @@
+"""The `indosec` command.
+
+    indosec predict "Kedua negara sepakat memperkuat kerja sama intelijen." --model outputs/quickstart
+    indosec predict --input sentences.txt|.jsonl|.csv --output out.jsonl [--text-column kalimat]
+    indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
+
+Output is JSON Lines (stdout unless --output): one object per sentence, in input order, with
+`line` (and `id` when the record has one) for files; one object per article for --document.
+Files are streamed in chunks, so memory does not grow with the file, and each chunk is
+written and flushed before the next is read.
+
+Exit status: 0 all input labelled; 1 some input was bad (each bad line is reported on stderr
+as `file:line: what`, the good lines are all written); 2 nothing could be done (bad
+arguments, unreadable file, model that does not load); 130 interrupted (Ctrl-C), with every
+chunk written so far complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+
+from tqdm import tqdm
+
+from indosec.classifier import Classifier, check_text
+from indosec.records import InputError, Record, check_input, count_lines, read_records
+from indosec.results import check_threshold
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _predict(args, parser)
+    except InputError as e:
+        print(f"indosec: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("indosec: interrupted; the lines written so far are complete", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `indosec predict ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="indosec", description="Label Indonesian security-news sentences.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("predict", help="label sentences, a file of sentences, or whole articles")
+    p.add_argument("texts", nargs="*", metavar="TEXT", help="sentences to label")
+    p.add_argument("--input", type=Path, help="a .txt (one sentence per line), .jsonl or .csv file")
+    p.add_argument("--document", type=Path, nargs="+", help="article text files, split into sentences")
+    p.add_argument("--output", type=Path, help="where to write JSON Lines (default: stdout)")
+    p.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
+    p.add_argument("--revision", help="Hub revision of --model")
+    p.add_argument("--text-column", default="text", help="field holding the sentence in .jsonl/.csv (default: text)")
+    p.add_argument("--id-column", default="id", help="field copied to the output when present (default: id)")
+    p.add_argument("--threshold", type=float, help="below this probability the label is null")
+    p.add_argument("--fast", action="store_true", help="int8 ONNX Runtime on the CPU (pip install 'indosec[fast]')")
+    p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar for --input files")
+    return parser
+
+
+def _predict(args, parser: argparse.ArgumentParser) -> int:
+    # 1. arguments and input files are checked before the model loads (which takes seconds)
+    sources = sum(bool(x) for x in (args.texts, args.input, args.document))
+    if sources != 1:
+        parser.error("give sentences, --input FILE or --document FILE (exactly one of them)")
+    if not args.model:
+        parser.error("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
+    if args.batch_size < 1:
+        parser.error(f"--batch-size must be at least 1, got {args.batch_size}")
+    try:
+        check_threshold(args.threshold)
+    except ValueError as e:
+        parser.error(f"--threshold: {e}")
+    for i, text in enumerate(args.texts, 1):
+        try:
+            check_text(text)
+        except ValueError as e:
+            parser.error(f"sentence {i} {e}")
+    if args.input:
+        check_input(args.input, args.text_column)
+    for path in args.document or ():
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    if args.output:
+        if not args.output.parent.is_dir():
+            raise InputError(f"--output {args.output}: folder {args.output.parent} does not exist")
+        if any(args.output.resolve() == p.resolve() for p in [args.input, *(args.document or ())] if p):
+            raise InputError(f"--output {args.output} is also an input file; it would be overwritten")
+
+    # 2. the model
+    try:
+        clf = Classifier.from_pretrained(
+            args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast
+        )
+    except ImportError as e:
+        print(f"indosec: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, ValueError) as e:
+        print(f"indosec: error: cannot load model {args.model!r}: {e}", file=sys.stderr)
+        return EXIT_FAILED
+
+    # 3. predictions, written as they are made. Straight into --output, not a temporary
+    #    name moved into place at the end: after a crash or Ctrl-C on a big file, the
+    #    lines already labelled are kept (every line written is complete).
+    with (open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)) as out:
+        if args.texts:
+            records = [Record(i, text=t) for i, t in enumerate(args.texts, 1)]
+            _write_predictions(clf, records, out, args.threshold, source="argument")
+            return EXIT_OK
+        if args.document:
+            return _write_documents(clf, args.document, out, args.threshold)
+        records = read_records(args.input, args.text_column, args.id_column)
+        progress = tqdm(
+            total=count_lines(args.input), unit="line", desc=args.input.name, file=sys.stderr,
+            disable=True if args.no_progress else None,  # None: only when stderr is a terminal
+        )
+        with progress:
+            bad = _write_predictions(clf, records, out, args.threshold, source=str(args.input), progress=progress)
+        if bad:
+            print(f"indosec: {bad} bad line(s) in {args.input} skipped; all other lines labelled", file=sys.stderr)
+        return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source: str, progress=None) -> int:
+    """Label good records chunk by chunk, in input order; report bad ones. Returns the
+    number of bad records."""
+    chunk_size = clf.batch_size * 8  # enough to sort by length, small enough to stream
+    chunk, bad, last_line = [], 0, 0
+    for record in records:
+        if record.text is not None:
+            try:
+                check_text(record.text, max_chars=clf.max_chars)
+            except (TypeError, ValueError) as e:
+                record = dataclasses.replace(record, text=None, error=f"text {e}")
+        if record.error is not None:
+            print(f"{source}:{record.line}: {record.error}", file=sys.stderr)
+            bad += 1
+        else:
+            chunk.append(record)
+        if len(chunk) >= chunk_size:
+            _flush(clf, chunk, out, threshold)
+            chunk = []
+        if progress is not None:
+            progress.update(record.line - last_line)
+            last_line = record.line
+    if chunk:
+        _flush(clf, chunk, out, threshold)
+    return bad
+
+
+def _flush(clf, chunk: list[Record], out, threshold) -> None:
+    preds = clf.predict([r.text for r in chunk], threshold=threshold)
+    for record, pred in zip(chunk, preds):
+        row = {"line": record.line} | ({"id": record.id} if record.id is not None else {})
+        out.write(json.dumps(row | {"text": record.text} | dataclasses.asdict(pred), ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _write_documents(clf, paths: list[Path], out, threshold) -> int:
+    status = EXIT_OK
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as e:
+            print(f"{path}: not valid UTF-8 (byte {e.start})", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        doc = clf.predict_document(text, threshold=threshold)
+        if not doc.sentences:
+            print(f"{path}: no sentences found", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+        out.write(json.dumps({"document": str(path)} | dataclasses.asdict(doc), ensure_ascii=False) + "\n")
+        out.flush()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

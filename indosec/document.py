@@ -1,0 +1,225 @@
+"""Split an Indonesian online-news article into sentences, with character offsets into the
+original text. Pure Python and regular expressions; no model, no download.
+
+What real scraped articles contain, and what the splitter does with it:
+
+- Line breaks end a sentence, so a headline without final punctuation is a sentence of its
+  own. A line that does not end in punctuation and is followed by a line starting in lower
+  case is a hard-wrapped sentence and is joined with it.
+- A dateline at the start of a paragraph ("BAGHDAD, Limadetik.com —", "DAMASKUS -",
+  "JAKARTA (Antara) -", "Liputan6.com, Jakarta -") is not part of the sentence.
+- A sentence ends at `.`, `!`, `?` or an ellipsis (plus closing quotes or brackets) followed
+  by space and a character that can open a sentence: a capital, a digit, an opening quote
+  or bracket, or a letter of a script without case. Never after an abbreviation (Jl., No.,
+  dr., H., Kec., Kab., a.n., S.H., Rp. ...). Numbers (2.050 orang, 1,5 juta), dates
+  (1/9/2018) and domains (Limadetik.com) have no space after their dots, so never split.
+- A quotation closed within its paragraph stays one sentence with its attribution
+  ("Kami tidak mundur. Kami akan terus berjuang," kata dia.); an unclosed quotation does
+  not hold the rest of the paragraph together.
+- Boilerplate lines are dropped: "Baca Juga:" links, "Editor :", "Penulis:", "Foto:",
+  "SHARE THIS:", "Tags:", a bare "TAG" line and the short tag lines after it; credits such as
+  "(ARN/Red)" or "(esn)" on their own line or after a paragraph's last sentence are cut.
+- A sentence repeating an earlier one (scraped pages often repeat the lead paragraph) is
+  returned once, at its first position. Pieces with no letter or digit ("***") are dropped.
+- A piece longer than `max_chars` (a list without punctuation, a 1 MB paste) is cut at the
+  last space before the limit, so the classifier always receives bounded input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from indosec.text import normalize_text
+
+DEFAULT_MAX_CHARS = 2000
+
+# Lower-cased, without the final dot. Titles, ranks, addresses, units and Latin shorthand
+# seen in Indonesian news; single letters (initials such as "H." or "M.") are handled apart.
+ABBREVIATIONS = frozenset(
+    """
+    jl jln gg no nomor rt rw kec kab kel kota prov kp ds dsn blok
+    dr drs dra ir prof hj bpk sdr sdri tn ny nn st sh se mm mh msi phd
+    kapt letkol kol mayjen brigjen jend jenderal irjen kombes akbp kompol akp iptu ipda aiptu pol purn inf mar
+    bripka brigpol briptu bharada serka sertu serda praka kopda koptu pratu lettu letda
+    mr mrs ms jr sr vs etc al
+    dll dsb dst dkk sbb yth tgl hlm hal thn th bln kg km cm mm ha rp us tbk pt cv
+    an ap ub up sd ttd
+    """.split()
+)
+# Dotted shorthand made of short pieces: a.n. S.H. M.Si. Ph.D. s.d. (but not Limadetik.com).
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")
+_SENTENCE_END = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+(\S))")
+_OPENERS = "\"'“‘«([-–—"
+
+_LINE = re.compile(r"[^\r\n\u2028\u2029]+")
+_TERMINAL = tuple(".!?…:;\"'”’»)]")
+_BOILERPLATE = re.compile(
+    r"""^\W*(?:
+        baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|artikel\s+terkait|berita\s+terkait
+      | (?:editor|penulis|reporter|pewarta|penyunting|redaktur|sumber|foto|fotografer|video|caption)\s*:
+      | share\s+this | bagikan\s*: | tags?\s*: | copyright\b | ©
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BARE_TAG = re.compile(r"^\W*tags?\W*$", re.IGNORECASE)
+_CREDIT = r"\(\s*[^\W\d_*][\w*]{0,9}(?:\s*/\s*[\w*]{1,10}){0,3}\s*\)|\(\s*\*\s*\)"
+_CREDIT_LINE = re.compile(rf"^\s*(?:{_CREDIT})\s*$")
+_TRAILING_CREDIT = re.compile(rf"(?<=[.!?\"”’])\s*(?:{_CREDIT})\s*$")
+_DATELINE = re.compile(r"^(?P<head>[^\s\"“][^\n]{0,60}?)\s*[-–—]{1,2}\s+(?=\S)")
+_DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One sentence: `text == article[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, dedupe: bool = True) -> list[Span]:
+    """Sentences of an article in reading order, each with its offsets into `text`."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected the article as a string, got {type(text).__name__}")
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
+    spans, seen = [], set()
+    for block_start, block_end in _blocks(text):
+        for start, end in _sentences_in_block(text, block_start, block_end):
+            for piece_start, piece_end in _bounded(text, start, end, max_chars):
+                piece = text[piece_start:piece_end]
+                if not any(c.isalnum() for c in piece):
+                    continue
+                key = normalize_text(piece).casefold()
+                if dedupe and key in seen:
+                    continue
+                seen.add(key)
+                spans.append(Span(piece_start, piece_end, piece))
+    return spans
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """Paragraph ranges: non-boilerplate lines, hard-wrapped lines joined."""
+    block, last_line, in_tags = None, "", False
+    for m in _LINE.finditer(text):
+        line = m.group().strip()
+        if not line:
+            continue
+        if _BARE_TAG.match(line):
+            in_tags = True
+        # tag words after a bare "TAG" line: a few words each, no sentence punctuation
+        is_tag = in_tags and len(line.split()) <= 4 and not line.endswith(_TERMINAL)
+        if is_tag or _BARE_TAG.match(line) or _BOILERPLATE.match(line) or _CREDIT_LINE.match(line):
+            if block:
+                yield block
+            block = None
+            continue
+        in_tags = False
+        wrapped = block and not last_line.endswith(_TERMINAL) and line[0].islower()
+        last_line = line
+        if wrapped:
+            block = (block[0], m.end())
+        else:
+            if block:
+                yield block
+            block = (m.start(), m.end())
+    if block:
+        yield block
+
+
+def _sentences_in_block(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    block = text[start:end]
+    skip = _dateline_length(block)
+    trailing = _TRAILING_CREDIT.search(block)
+    stop = trailing.start() if trailing else len(block)
+    quotes = _closed_quotes(block)
+    quote_starts = [a for a, _ in quotes]
+    cut = skip
+    for m in _SENTENCE_END.finditer(block, skip, stop):
+        i = bisect.bisect_left(quote_starts, m.end()) - 1  # last quotation opening before here
+        inside_quote = i >= 0 and m.end() < quotes[i][1]
+        if not inside_quote and _is_boundary(block, m):
+            yield from _trimmed(text, start + cut, start + m.end())
+            cut = m.end()
+    yield from _trimmed(text, start + cut, start + stop)
+
+
+def _is_boundary(block: str, m: re.Match) -> bool:
+    nxt = m.group(1)[0]
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or (nxt.isalpha() and not nxt.islower())):
+        return False
+    if not m.group().startswith(".") or m.group().startswith(".."):
+        return True  # ! ? and ellipses are never abbreviations
+    # abbreviations are short: the last 20 characters hold the word, and keep this linear
+    before = block[max(0, m.start() - 20) : m.start()].split()
+    word = before[-1].lstrip(_OPENERS) if before else ""
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial: "H. Ahmad", "M. Yusuf"
+    return word.casefold() not in ABBREVIATIONS and not _DOTTED.fullmatch(word)
+
+
+def _closed_quotes(block: str) -> list[tuple[int, int]]:
+    """(open, close+1) of quotations closed inside this paragraph, sorted and merged so they
+    do not overlap: straight quotes paired in order, curly and guillemet quotes by their
+    direction. An unclosed one holds nothing."""
+    spans = []
+    straight = [i for i, c in enumerate(block) if c == '"']
+    spans += [(straight[i], straight[i + 1] + 1) for i in range(0, len(straight) - 1, 2)]
+    for opener, closer in (("“", "”"), ("«", "»")):
+        pos = block.find(opener)
+        while pos != -1:
+            close = block.find(closer, pos + 1)
+            if close == -1:
+                break
+            spans.append((pos, close + 1))
+            pos = block.find(opener, close + 1)
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _dateline_length(block: str) -> int:
+    """Characters of a leading dateline ("DAMASKUS - ", "Jakarta, CNN Indonesia -- ")."""
+    m = _DATELINE.match(block)
+    if not m:
+        return 0
+    head, rest = m.group("head"), block[m.end():]
+    looks_like_dateline = (
+        re.match(r"[A-Z]{3,}\b", head)  # BAGHDAD, DAMASKUS, KOMPAS.com
+        or _DOMAIN.search(head)  # Liputan6.com, TEMPO.CO
+        or re.search(r"\([^)]{2,30}\)", head)  # Jakarta (Antara)
+        or ("," in head and re.search(r"\b[A-Z]{2,}\b", head))  # Jakarta, CNN Indonesia
+    )
+    sentence_like_head = re.search(r"[!?]|\.(?:\s|$)", head) or len(head.split()) > 8
+    # an all-caps headline "BOM GUNCANG IDLIB - 16 TEWAS" has no lower-case text after the dash
+    if looks_like_dateline and not sentence_like_head and re.search(r"[a-z]", rest):
+        return m.end()
+    return 0
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        yield start, end
+
+
+def _bounded(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
+    """Cut an overlong piece at the last whitespace before each `max_chars` limit."""
+    while end - start > max_chars:
+        limit = start + max_chars
+        space = max((text.rfind(c, start + 1, limit + 1) for c in " \t\n"), default=-1)
+        cut = space if space > start else limit
+        yield from _trimmed(text, start, cut)
+        start = cut
+    yield from _trimmed(text, start, end)

@@ -1,0 +1,186 @@
+"""The article splitter on articles shaped like scraped Indonesian online news."""
+
+import pytest
+
+from indosec.document import split_sentences
+
+ARTICLE = """\
+Bom Mobil Guncang Pasar Idlib, 16 Warga Sipil Tewas
+
+BAGHDAD, Limadetik.com — Sebuah bom mobil meledak di pasar sayur kota Idlib, Senin (1/9/2018). Sedikitnya 16 orang tewas dan 2.050 orang mengungsi.
+
+"Kami tidak akan mundur. Kami akan terus membantu warga," kata dr. H. Ahmad Yusuf dari Helm Putih. Kerugian ditaksir Rp 1,5 juta per kios.
+
+Baca Juga: Turki Gempur Afrin, Ribuan Warga Mengungsi
+
+Bantuan dikirim ke Jl. Merdeka No. 5, Kec. Maarat, Kab. Idlib a.n. Palang Merah. Polisi masih menyelidiki pelaku. (ARN/Red)
+
+BAGHDAD, Limadetik.com — Sebuah bom mobil meledak di pasar sayur kota Idlib, Senin (1/9/2018). Sedikitnya 16 orang tewas dan 2.050 orang mengungsi.
+
+Editor : Budi Santoso
+TAG
+Suriah
+Bom Mobil
+SHARE THIS:
+"""
+
+EXPECTED = [
+    "Bom Mobil Guncang Pasar Idlib, 16 Warga Sipil Tewas",
+    "Sebuah bom mobil meledak di pasar sayur kota Idlib, Senin (1/9/2018).",
+    "Sedikitnya 16 orang tewas dan 2.050 orang mengungsi.",
+    '"Kami tidak akan mundur. Kami akan terus membantu warga," kata dr. H. Ahmad Yusuf dari Helm Putih.',
+    "Kerugian ditaksir Rp 1,5 juta per kios.",
+    "Bantuan dikirim ke Jl. Merdeka No. 5, Kec. Maarat, Kab. Idlib a.n. Palang Merah.",
+    "Polisi masih menyelidiki pelaku.",
+]
+
+SECOND_ARTICLE = """\
+Kapal Penjaga Pantai China Kembali Masuki Natuna
+JAKARTA (Antara) - Tiga kapal penjaga pantai China memasuki perairan Natuna Utara pada Kamis pagi. Bakamla RI langsung mengirim dua kapal patroli!
+Apakah ini pelanggaran kedaulatan? Menurut Laksdya TNI Aan Kurnia, jawabannya jelas... Indonesia tidak akan mundur.
+“Perairan itu milik kami. Tidak ada kompromi,” ujar juru bicara Kemlu. Pernyataan itu disampaikan di Jakarta. (esn)
+"""
+
+SECOND_EXPECTED = [
+    "Kapal Penjaga Pantai China Kembali Masuki Natuna",
+    "Tiga kapal penjaga pantai China memasuki perairan Natuna Utara pada Kamis pagi.",
+    "Bakamla RI langsung mengirim dua kapal patroli!",
+    "Apakah ini pelanggaran kedaulatan?",
+    "Menurut Laksdya TNI Aan Kurnia, jawabannya jelas...",
+    "Indonesia tidak akan mundur.",
+    "“Perairan itu milik kami. Tidak ada kompromi,” ujar juru bicara Kemlu.",
+    "Pernyataan itu disampaikan di Jakarta.",
+]
+
+
+def texts(article, **kwargs):
+    return [s.text for s in split_sentences(article, **kwargs)]
+
+
+@pytest.mark.parametrize("article, expected", [(ARTICLE, EXPECTED), (SECOND_ARTICLE, SECOND_EXPECTED)])
+def test_articles_split_into_the_expected_sentences(article, expected):
+    assert texts(article) == expected
+
+
+@pytest.mark.parametrize("article", [ARTICLE, SECOND_ARTICLE, ARTICLE.replace("\n", "\r\n")])
+def test_offsets_point_into_the_original_text(article):
+    spans = split_sentences(article)
+    assert spans and all(article[s.start : s.end] == s.text for s in spans)
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "BAGHDAD, Limadetik.com — Pasukan Irak merebut kembali kota itu.",
+        "DAMASKUS - Pasukan Irak merebut kembali kota itu.",
+        "JAKARTA (Antara) - Pasukan Irak merebut kembali kota itu.",
+        "Liputan6.com, Jakarta - Pasukan Irak merebut kembali kota itu.",
+        "Jakarta, CNN Indonesia -- Pasukan Irak merebut kembali kota itu.",
+        "KOMPAS.com – Pasukan Irak merebut kembali kota itu.",
+    ],
+)
+def test_datelines_are_left_out_of_the_sentence(line):
+    assert texts(line) == ["Pasukan Irak merebut kembali kota itu."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Presiden Joko Widodo - yang baru tiba dari Bali - meninjau lokasi ledakan.",
+        "BOM GUNCANG IDLIB - 16 TEWAS",
+    ],
+)
+def test_dashes_that_are_not_datelines_stay(line):
+    assert texts(line) == [line]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Posko berada di Jl. Sudirman No. 12 RT. 03 Kel. Menteng, Kec. Menteng, Kab. Bogor.",
+        "Jenazah diperiksa dr. Siti dan Prof. Dr. Budi di RS Polri.",
+        "Sumbangan atas nama a.n. H. Abdullah, S.H., M.Si. diterima panitia.",
+        "Kapolres AKBP Budi Santoso dan Brigjen Pol. Ahmad memimpin operasi.",
+        "Sebanyak 2.050 orang mengungsi dan kerugian mencapai 1,5 juta dolar AS.",
+        "Ledakan terjadi pada Sabtu (1/9/2018) sekitar pukul 10.30 WIB.",
+        "Informasi lengkap ada di situs Limadetik.com dan www.antaranews.com hari ini.",
+    ],
+)
+def test_abbreviations_numbers_dates_and_domains_do_not_end_a_sentence(sentence):
+    assert texts(sentence) == [sentence]
+
+
+def test_a_number_or_a_quote_can_start_the_next_sentence():
+    assert texts('Korban tewas 16 orang. 20 lainnya luka. "Kami berduka," kata bupati.') == [
+        "Korban tewas 16 orang.", "20 lainnya luka.", '"Kami berduka," kata bupati.'
+    ]
+
+
+def test_an_unclosed_quote_does_not_swallow_the_paragraph():
+    assert texts('"Kami tidak akan mundur. Kami siap bertempur. Polisi berjaga di lokasi.') == [
+        '"Kami tidak akan mundur.', "Kami siap bertempur.", "Polisi berjaga di lokasi."
+    ]
+
+
+def test_quotes_do_not_reach_across_paragraphs():
+    article = '"Kami siap bertempur.\nPolisi berjaga di lokasi. "Aman," katanya.'
+    assert texts(article) == ['"Kami siap bertempur.', "Polisi berjaga di lokasi.", '"Aman," katanya.']
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Baca Juga: Turki Gempur Afrin", "BACA JUGA : Turki Gempur Afrin", "Editor : Budi", "Penulis: Ani",
+        "Foto: Reuters", "SHARE THIS:", "Tags: Suriah, Idlib", "(ARN/Red)", "(esn)", "Copyright © 2018 Limadetik",
+    ],
+)
+def test_boilerplate_lines_are_dropped(boilerplate):
+    assert texts(f"Bom meledak di Idlib.\n{boilerplate}\nPolisi berjaga.") == ["Bom meledak di Idlib.", "Polisi berjaga."]
+
+
+def test_tag_words_after_a_bare_tag_line_are_dropped_until_a_sentence():
+    article = "Bom meledak di Idlib.\nTAG\nSuriah\nBom Mobil\nPolisi masih menyelidiki pelaku serangan itu."
+    assert texts(article) == ["Bom meledak di Idlib.", "Polisi masih menyelidiki pelaku serangan itu."]
+
+
+def test_a_credit_inside_a_sentence_stays():
+    sentence = "Pasukan Tentara Nasional Indonesia (TNI) berjaga di perbatasan."
+    assert texts(sentence + " (ant/rid)") == [sentence]
+
+
+def test_repeated_sentences_come_once_unless_dedupe_is_off():
+    article = "Bom meledak di Idlib.\nPolisi berjaga.\nBom  meledak di Idlib."
+    assert texts(article) == ["Bom meledak di Idlib.", "Polisi berjaga."]
+    assert len(texts(article, dedupe=False)) == 3
+
+
+def test_hard_wrapped_lines_are_joined_but_headlines_are_not():
+    article = "Kapal China Masuki Natuna\nTiga kapal penjaga pantai memasuki\nperairan Natuna pada Kamis."
+    spans = split_sentences(article)
+    assert [s.text for s in spans] == ["Kapal China Masuki Natuna", "Tiga kapal penjaga pantai memasuki\nperairan Natuna pada Kamis."]
+
+
+def test_emoji_and_other_scripts_pass_through():
+    assert texts("Bom meledak 💣🔥. الله أكبر. 中国海警船进入纳土纳。") == ["Bom meledak 💣🔥.", "الله أكبر.", "中国海警船进入纳土纳。"]
+
+
+@pytest.mark.parametrize("article", ["", "   \n\t\n", "***\n---", "Baca Juga: Bom di Idlib\nEditor : Budi\n(esn)"])
+def test_no_sentences_in_empty_or_boilerplate_only_text(article):
+    assert split_sentences(article) == []
+
+
+@pytest.mark.parametrize("bad", [None, b"Bom meledak.", 42, ["Bom meledak."]])
+def test_non_string_article_is_a_type_error(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        split_sentences(bad)
+
+
+def test_a_megabyte_without_punctuation_is_cut_into_bounded_pieces():
+    article = " ".join(f"kata{i}" for i in range(120_000))  # ~1 MB, one line, no full stop
+    spans = split_sentences(article, max_chars=2000)
+    assert len(article) > 1_000_000
+    assert all(0 < len(s.text) <= 2000 and article[s.start : s.end] == s.text for s in spans)
+    assert " ".join(s.text for s in spans) == article  # cut only at spaces, nothing lost
+    unbroken = "a" * 5000
+    assert [len(s.text) for s in split_sentences(unbroken, max_chars=2000, dedupe=False)] == [2000, 2000, 1000]
