@@ -66,3 +66,17 @@ def test_bad_input_types_name_the_problem(clf, bad, message):
 def test_empty_strings_are_rejected_with_their_index(clf):
     with pytest.raises(ValueError, match="item 1 is empty"):
         clf.predict(["Kalimat yang sah.", "   "])
+
+
+def test_the_inference_package_needs_no_training_code():
+    """indosec must import without the training package or its extra dependencies."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, indosec, indosec.cli, indosec.document, indosec.fast, indosec.safety\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'train', 'datasets', 'evaluate', 'accelerate', 'sklearn'})\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    assert done.returncode == 0, done.stdout + done.stderr
