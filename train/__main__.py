@@ -2,7 +2,6 @@
 
 import argparse
 import json
-import os
 import sys
 
 from train.config import ConfigError, load_config
@@ -25,6 +24,8 @@ def main(argv=None) -> int:
             from train.seeds import run_seeds, summary_markdown
 
             summary, path = run_seeds(cfg, args.seeds)
+            if not summary:  # non-main DDP process
+                return 0
             print(summary_markdown(cfg.train.run_name, summary))
             print(json.dumps({"summary": str(path)}))
             return 0
@@ -34,7 +35,7 @@ def main(argv=None) -> int:
     except (ConfigError, DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun/accelerate only the main process reports
+    if not metrics:  # under torchrun/accelerate only the main process evaluates and reports
         return 0
     test = metrics["test"]
     print(json.dumps({

@@ -81,14 +81,16 @@ def tokenize(examples: list[dict], tokenizer, max_length: int) -> Dataset:
 
 
 def train(cfg: Config) -> dict:
-    """Run one fine-tuning job; returns the final metrics (also written to metrics.json)."""
+    """Run one fine-tuning job; returns the final metrics (also written to metrics.json).
+    Under torchrun/accelerate only the main process evaluates: the others return {}."""
     m, d, t = cfg.model, cfg.data, cfg.train
     labels = list(d.labels)
     run_dir = t.run_dir
     work_dir = run_dir.with_name(run_dir.name + ".partial")
 
     # 1. seed and data (validated before any model is loaded, so bad data fails in seconds)
-    preflight(cfg, resolve_model_path(m.model_name_or_path))  # writable output folder, enough free disk
+    backbone = resolve_model_path(m.model_name_or_path)
+    preflight(cfg, backbone)  # writable output folder, enough free disk
     set_seed(t.seed)
     splits = load_splits(d)
     info = run_info(cfg)  # config, data hashes, versions, git commit: saved as run_info.json
@@ -98,7 +100,6 @@ def train(cfg: Config) -> dict:
             splits[split] = [splits[split][i] for i in keep]
 
     # 2. backbone with a fresh classification head that knows the label names
-    backbone = resolve_model_path(m.model_name_or_path)
     tokenizer = AutoTokenizer.from_pretrained(backbone, revision=m.revision)
     model = AutoModelForSequenceClassification.from_pretrained(
         backbone, revision=m.revision, num_labels=len(labels),
@@ -140,6 +141,8 @@ def train(cfg: Config) -> dict:
     if last:
         print(f"Resuming from {last}")
     trainer.train(resume_from_checkpoint=last)
+    if not trainer.is_world_process_zero():
+        return {}  # under DDP the main process evaluates and writes; the others are done
 
     # 5. logits of the best model in data order (the Trainer's evaluation sampler groups by
     #    length, so its predictions cannot be matched back to sentence ids and metadata)
@@ -149,8 +152,6 @@ def train(cfg: Config) -> dict:
     metrics = {"train_samples": len(splits["train"]), "best_checkpoint_step": _best_step(trainer)}
     for split in ("validation", "test"):
         metrics[split] = classification_report(logits[split].argmax(-1), gold[split], labels)
-    if not trainer.is_world_process_zero():
-        return metrics
 
     # 6. calibrate: one temperature fitted on validation, stored in config.json for indosec
     temperature = fit_temperature(logits["validation"], gold["validation"])

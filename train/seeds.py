@@ -69,8 +69,10 @@ def run_seeds(cfg: Config, n: int) -> tuple[dict, Path]:
     from train.run import train
 
     runs = {c.train.seed: train(c) for c in seed_configs(cfg, n)}
-    summary = summarise(runs)
     out = Path(cfg.train.output_dir) / f"{cfg.train.run_name}-seeds.json"
+    if not all(runs.values()):  # a non-main DDP process: the main one writes the summary
+        return {}, out
+    summary = summarise(runs)
     write_json_atomic(out, summary)
     write_text_atomic(out.with_name(f"{cfg.train.run_name}-seeds.md"), summary_markdown(cfg.train.run_name, summary))
     return summary, out
