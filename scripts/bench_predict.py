@@ -9,7 +9,7 @@ latency of single-sentence calls, load time, peak memory (max RSS of the process
 sentences per CPU-second (CPU time of all the process's threads: work done, which other jobs
 on the machine disturb far less than wall-clock time). Each variant runs in its own fresh
 process, so peak memory and thread pools are its own. Everything runs on the CPU.
-Target with the quickstart checkpoint on 2 cores: indosec fast >= 3x the default pipeline.
+Target with the quickstart checkpoint on 2 cores: indosec fast >= 5x the default pipeline.
 Numbers from a machine shared with other jobs are noise; run it on a quiet one.
 """
 
@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET_RATIO = 5  # indosec fast against the default pipeline, quickstart checkpoint, 2 cores
+
 VARIANTS = {
     "pipeline-default": "transformers.pipeline, default settings (one sentence at a time)",
     "pipeline-batch32": "transformers.pipeline, batch_size=32",
@@ -137,8 +139,8 @@ def print_table(results: list[dict], model: str) -> None:
         print(f"  {name:<18}{what}")
     fast = next((r for r in results if r["variant"] == "indosec-fast"), None)
     if base and fast:
-        verdict = "meets" if fast["sent_per_s"] >= 3 * base else "MISSES"
-        print(f"\nindosec fast = {fast['sent_per_s'] / base:.2f}x the default pipeline ({verdict} the 3x target)")
+        verdict = "meets" if fast["sent_per_s"] >= TARGET_RATIO * base else "MISSES"
+        print(f"\nindosec fast = {fast['sent_per_s'] / base:.2f}x the default pipeline ({verdict} the {TARGET_RATIO}x target)")
 
 
 def _env() -> dict:

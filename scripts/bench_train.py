@@ -54,7 +54,10 @@ def build_model(cfg, model_size: str, num_labels: int):
     if model_size == "indobert-base":
         torch.manual_seed(cfg.train.seed)
         return BertForSequenceClassification(indobert_base_config(num_labels))
-    return AutoModelForSequenceClassification.from_pretrained(resolve_model_path(cfg.model.model_name_or_path), num_labels=num_labels)
+    model = AutoModelForSequenceClassification.from_pretrained(resolve_model_path(cfg.model.model_name_or_path), num_labels=num_labels)
+    if cfg.model.freeze_embeddings:  # as train/run.py does: no gradient or optimizer state for them
+        model.get_input_embeddings().weight.requires_grad_(False)
+    return model
 
 
 class _CountingCollator:

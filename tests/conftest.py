@@ -48,3 +48,12 @@ def tiny_run(tiny_bert, tmp_path_factory) -> tuple[Path, dict]:
     cfg = tiny_config(tiny_bert, tmp_path_factory.mktemp("outputs"))
     metrics = train(cfg)
     return cfg.train.run_dir, metrics
+
+
+@pytest.fixture(scope="session")
+def e5_latin(indosec_cache) -> Path:
+    """The bundled multilingual-e5-small backbone (Latin-script vocabulary), converted once
+    into the test run's cache."""
+    from train.bundled import resolve_bundled
+
+    return Path(resolve_bundled("bundled:multilingual-e5-small-latin"))

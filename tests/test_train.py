@@ -44,3 +44,13 @@ def test_class_weights_and_a_rerun_replace_the_old_checkpoint(tiny_bert, tmp_pat
 
 def config_labels(run_dir):
     return json.loads((run_dir / "config.json").read_text())["label2id"].keys()
+
+
+def test_frozen_embeddings_stay_as_pretrained(tiny_bert, tmp_path):
+    cfg = tiny_config(tiny_bert, tmp_path, "model.freeze_embeddings=true", "train.max_steps=3", "train.eval_steps=3")
+    train(cfg)
+    trained = load_file(cfg.train.run_dir / "model.safetensors")
+    pretrained = load_file(tiny_bert / "model.safetensors")
+    name = "embeddings.word_embeddings.weight"
+    assert (trained[f"bert.{name}"] == pretrained[name]).all()
+    assert not (trained["bert.embeddings.LayerNorm.weight"] == pretrained["embeddings.LayerNorm.weight"]).all()

