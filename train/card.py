@@ -24,7 +24,6 @@ from train.io import write_text_atomic
 TEMPLATE = "model_card.md.j2"
 DATASET_ID = "indosec-security-news-sentences"  # not on the Hub; the card says so
 INDOBERT_CONFIG = "configs/indobert-base.yaml"
-BUNDLED_HUB_ID = E5["hub_id"]
 WIDGET_EXAMPLES = [
     "Indonesia dan Australia sepakat memperkuat pertukaran informasi intelijen untuk menangkal terorisme.",
     "Sebuah bom mobil meledak di dekat pos pemeriksaan di Idlib, menewaskan sedikitnya tujuh orang.",
@@ -74,8 +73,8 @@ def card_metadata(inputs: dict) -> dict:
         "pipeline_tag": "text-classification",
         "tags": ["indonesian", "security", "news", "text-classification", "temperature-scaling"],
     }
-    if is_bundled(backbone):  # a lossless-in-shape copy of a Hub model: link to the original
-        meta["base_model"] = BUNDLED_HUB_ID
+    if is_bundled(backbone):  # a dequantized copy of a Hub model: link to the original
+        meta["base_model"] = E5["hub_id"]
     elif is_hub_id(backbone):  # a local folder is not a Hub model to link to
         meta["base_model"] = backbone
     meta.update({
