@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers.utils import logging as hf_logging
 
 from indosec.document import DEFAULT_MAX_CHARS, split_sentences
 from indosec.results import (
@@ -15,13 +17,13 @@ from indosec.results import (
     Prediction,
     SentencePrediction,
     check_threshold,
-    summarize,
+    document_prediction,
     to_prediction,
 )
 from indosec.safety import checkpoint_folder
 from indosec.text import normalize_text
 
-__all__ = ["Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_text"]
+__all__ = ["Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_device", "check_text"]
 
 # IndoBERT's Hub tokenizer reports a huge model_max_length; anything above this is not a
 # real limit and we fall back to the length sentences were trained with.
@@ -94,14 +96,15 @@ class Classifier:
         (see `indosec.fast`); extra keyword arguments go to `Classifier(...)`."""
         if fast and device not in (None, "cpu"):
             raise ValueError(f"fast=True is a CPU mode; got device={device!r}")
+        device = check_device(device)
         folder = checkpoint_folder(name_or_path, revision=revision)  # refuses pickle-only weights and custom code
         tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
         if fast:
             from indosec.fast import load_fast
 
             return cls(load_fast(str(folder), tokenizer), tokenizer, batch_size=batch_size, **kwargs)
-        model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True, trust_remote_code=False)
-        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        with _quiet_loading():
+            model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True, trust_remote_code=False)
         return cls(model.to(device), tokenizer, batch_size=batch_size, **kwargs)
 
     @property
@@ -153,8 +156,11 @@ class Classifier:
         """Split an article into sentences (`indosec.document.split_sentences`: datelines,
         bylines, "Baca Juga" links and repeated sentences are left out) and label each one.
 
-        Returns the sentences in reading order with their character offsets into `text`, and a
-        summary per label. An empty article, or one with only boilerplate, gives no sentences.
+        Returns the sentences in reading order with their character offsets into `text`, and
+        the article-level answer: which labels it contains with their strongest sentences, a
+        summary per label, and how many sentences are uncertain. Each sentence is labelled on
+        its own (the model does not see its neighbours). An empty article, or one with only
+        boilerplate, gives no sentences.
         """
         threshold = check_threshold(threshold)
         spans = split_sentences(text, max_chars=min(DEFAULT_MAX_CHARS, self.max_chars), dedupe=dedupe)
@@ -163,11 +169,7 @@ class Classifier:
             SentencePrediction(label=p.label, score=p.score, probabilities=p.probabilities, text=s.text, start=s.start, end=s.end)
             for s, p in zip(spans, preds)
         ]
-        return DocumentPrediction(
-            sentences=sentences,
-            summary=summarize(sentences, self.labels),
-            uncertain=sum(1 for s in sentences if s.label is None),
-        )
+        return document_prediction(sentences, self.labels)
 
     def _prepare(self, texts: Sequence[str]) -> list[str]:
         if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
@@ -176,8 +178,11 @@ class Classifier:
         for i, t in enumerate(texts):
             try:
                 cleaned.append(check_text(t, max_chars=self.max_chars))
-            except (TypeError, ValueError) as e:
-                raise type(e)(f"item {i} {e}") from None
+            except TypeError as e:
+                raise TypeError(f"item {i} {e}") from None
+            except ValueError as e:
+                hint = "; split an article with predict_document(), or load with a larger max_chars" if len(t) > self.max_chars else ""
+                raise ValueError(f"item {i} {e}{hint}") from None
         return cleaned
 
     def _score_texts(self, texts: list[str]) -> np.ndarray:
@@ -210,6 +215,41 @@ class Classifier:
         return logits.float().cpu().numpy()
 
 
+@contextmanager
+def _quiet_loading():
+    """No "Loading weights" progress bar on every load and CLI call (a checkpoint loads in a
+    second or two); download bars, which come before, are left as the user set them."""
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def check_device(device: str | None) -> str:
+    """The device to run on (None: cuda when available, else cpu), or ValueError saying why
+    the asked-for one cannot be used."""
+    if device is None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device {device!r} is not a device name; use cpu, cuda or cuda:N") from None
+    if parsed.type == "cuda":
+        if not torch.cuda.is_available():
+            why = f"this torch ({torch.__version__}) is built without CUDA" if torch.version.cuda is None else "no GPU is visible"
+            raise ValueError(f"device {device!r} asked for, but {why}; use cpu, or install a CUDA build of torch")
+        if parsed.index is not None and parsed.index >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r} asked for, but only {torch.cuda.device_count()} GPU(s) are visible")
+    elif parsed.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device {device!r} asked for, but Apple's MPS is not available here; use cpu")
+    elif parsed.type not in ("cpu", "mps"):
+        raise ValueError(f"device {device!r} is not supported; use cpu, cuda, cuda:N or mps")
+    return device
+
+
 def check_text(text, *, max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT) -> str:
     """The normalised text, or TypeError/ValueError saying what is wrong with it (the
     message reads after "item 3 " or "line 3: ")."""
@@ -217,10 +257,7 @@ def check_text(text, *, max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT) -> str:
         hint = "; decode it first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
         raise TypeError(f"is {type(text).__name__}, expected str{hint}")
     if len(text) > max_chars:
-        raise ValueError(
-            f"is {len(text):,} characters long (limit {max_chars:,}); "
-            "split long text with predict_document() or raise max_chars"
-        )
+        raise ValueError(f"is {len(text):,} characters long (limit {max_chars:,})")
     cleaned = normalize_text(text)
     if not cleaned:
         raise ValueError("is empty or whitespace only" if not text.strip() else "has nothing left after removing control characters")

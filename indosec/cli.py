@@ -9,10 +9,13 @@ Output is JSON Lines (stdout unless --output): one object per sentence, in input
 Files are streamed in chunks, so memory does not grow with the file, and each chunk is
 written and flushed before the next is read.
 
+CSV files may be comma-, semicolon- (Excel in an Indonesian locale) or tab-separated: the
+delimiter is detected from the header and printed, or set with --delimiter.
+
 Exit status: 0 all input labelled; 1 some input was bad (each bad line is reported on stderr
 as `file:line: what`, the good lines are all written); 2 nothing could be done (bad
-arguments, unreadable file, model that does not load); 130 interrupted (Ctrl-C), with every
-chunk written so far complete.
+arguments, unreadable file, no readable line in it, model that does not load); 130
+interrupted (Ctrl-C), with every chunk written so far complete.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from indosec.classifier import Classifier, check_text
-from indosec.records import InputError, Record, check_input, count_lines, read_records
+from indosec.classifier import Classifier, check_device, check_text
+from indosec.records import DELIMITERS, InputError, Record, check_input, count_lines, csv_delimiter, read_records
 from indosec.results import check_threshold
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
@@ -39,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return _predict(args, parser)
+        return _predict(args)
     except InputError as e:
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -63,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--revision", help="Hub revision of --model")
     p.add_argument("--text-column", default="text", help="field holding the sentence in .jsonl/.csv (default: text)")
     p.add_argument("--id-column", default="id", help="field copied to the output when present (default: id)")
+    p.add_argument("--delimiter", choices=[",", ";", "tab"], help="CSV delimiter (default: detected from the header)")
     p.add_argument("--threshold", type=float, help="below this probability the label is null")
     p.add_argument("--fast", action="store_true", help="int8 ONNX Runtime on the CPU (pip install 'indosec[fast]')")
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
@@ -71,26 +75,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _predict(args, parser: argparse.ArgumentParser) -> int:
+def _predict(args) -> int:
     # 1. arguments and input files are checked before the model loads (which takes seconds)
     sources = sum(bool(x) for x in (args.texts, args.input, args.document))
     if sources != 1:
-        parser.error("give sentences, --input FILE or --document FILE (exactly one of them)")
+        raise InputError("give sentences, --input FILE or --document FILE (exactly one of them)")
     if not args.model:
-        parser.error("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
+        raise InputError("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
     if args.batch_size < 1:
-        parser.error(f"--batch-size must be at least 1, got {args.batch_size}")
+        raise InputError(f"--batch-size must be at least 1, got {args.batch_size}")
     try:
         check_threshold(args.threshold)
     except ValueError as e:
-        parser.error(f"--threshold: {e}")
+        raise InputError(f"--threshold: {e}")
+    if args.device is not None:
+        try:
+            check_device(args.device)
+        except ValueError as e:
+            raise InputError(f"--device: {e}")
     for i, text in enumerate(args.texts, 1):
         try:
             check_text(text)
         except ValueError as e:
-            parser.error(f"sentence {i} {e}")
+            raise InputError(f"sentence {i} {e}")
+    delimiter = "\t" if args.delimiter == "tab" else args.delimiter
     if args.input:
-        check_input(args.input, args.text_column)
+        check_input(args.input, args.text_column, delimiter)
+        if args.input.suffix.lower() == ".csv":
+            delimiter = csv_delimiter(args.input, args.text_column, delimiter)
+            how = "given" if args.delimiter else "detected from the header; set it with --delimiter"
+            print(f"indosec: reading {args.input} as {DELIMITERS[delimiter]}-separated ({how})", file=sys.stderr)
     for path in args.document or ():
         if not path.is_file():
             raise InputError(f"{path}: no such file")
@@ -122,34 +136,39 @@ def _predict(args, parser: argparse.ArgumentParser) -> int:
             return EXIT_OK
         if args.document:
             return _write_documents(clf, args.document, out, args.threshold)
-        records = read_records(args.input, args.text_column, args.id_column)
+        records = read_records(args.input, args.text_column, args.id_column, delimiter)
         progress = tqdm(
             total=count_lines(args.input), unit="line", desc=args.input.name, file=sys.stderr,
             disable=True if args.no_progress else None,  # None: only when stderr is a terminal
         )
         with progress:
-            bad = _write_predictions(clf, records, out, args.threshold, source=str(args.input), progress=progress)
+            bad, good = _write_predictions(clf, records, out, args.threshold, source=str(args.input), progress=progress)
+        if bad and not good:
+            print(f"indosec: error: none of the {bad} line(s) in {args.input} could be read; nothing labelled", file=sys.stderr)
+            return EXIT_FAILED
         if bad:
-            print(f"indosec: {bad} bad line(s) in {args.input} skipped; all other lines labelled", file=sys.stderr)
+            print(f"indosec: {bad} bad line(s) in {args.input} skipped; the other {good} labelled", file=sys.stderr)
         return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
-def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source: str, progress=None) -> int:
+def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source: str, progress=None) -> tuple[int, int]:
     """Label good records chunk by chunk, in input order; report bad ones. Returns the
-    number of bad records."""
+    numbers of bad and of labelled records."""
     chunk_size = clf.batch_size * 8  # enough to sort by length, small enough to stream
-    chunk, bad, last_line = [], 0, 0
+    chunk, bad, good, last_line = [], 0, 0, 0
     for record in records:
         if record.text is not None:
             try:
                 check_text(record.text, max_chars=clf.max_chars)
             except (TypeError, ValueError) as e:
-                record = dataclasses.replace(record, text=None, error=f"text {e}")
+                hint = "; a whole article? label it with --document FILE, which splits it into sentences" if len(record.text) > clf.max_chars else ""
+                record = dataclasses.replace(record, text=None, error=f"text {e}{hint}")
         if record.error is not None:
             print(f"{source}:{record.line}: {record.error}", file=sys.stderr)
             bad += 1
         else:
             chunk.append(record)
+            good += 1
         if len(chunk) >= chunk_size:
             _flush(clf, chunk, out, threshold)
             chunk = []
@@ -158,7 +177,7 @@ def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source
             last_line = record.line
     if chunk:
         _flush(clf, chunk, out, threshold)
-    return bad
+    return bad, good
 
 
 def _flush(clf, chunk: list[Record], out, threshold) -> None:

@@ -16,7 +16,8 @@ What real scraped articles contain, and what the splitter does with it:
 - A quotation closed within its paragraph stays one sentence with its attribution
   ("Kami tidak mundur. Kami akan terus berjuang," kata dia.); an unclosed quotation does
   not hold the rest of the paragraph together.
-- Boilerplate lines are dropped: "Baca Juga:" links, "Editor :", "Penulis:", "Foto:",
+- Boilerplate lines are dropped: "Baca Juga:" links (with the linked headline when it sits on
+  the next line, Liputan6-style, or a bulleted list of them), "Editor :", "Penulis:", "Foto:",
   "SHARE THIS:", "Tags:", a bare "TAG" line and the short tag lines after it; credits such as
   "(ARN/Red)" or "(esn)" on their own line or after a paragraph's last sentence are cut.
 - A sentence repeating an earlier one (scraped pages often repeat the lead paragraph) is
@@ -65,6 +66,12 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _BARE_TAG = re.compile(r"^\W*tags?\W*$", re.IGNORECASE)
+# "Baca Juga:" alone on its line: the linked headline(s) follow on the next line(s)
+_LINK_HEADER = re.compile(
+    r"^\W*(?:baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|artikel\s+terkait|berita\s+terkait)\W*$", re.IGNORECASE
+)
+_BULLET = tuple("•·*-–—►>")
+MAX_LINK_WORDS = 25
 _CREDIT = r"\(\s*[^\W\d_*][\w*]{0,9}(?:\s*/\s*[\w*]{1,10}){0,3}\s*\)|\(\s*\*\s*\)"
 _CREDIT_LINE = re.compile(rf"^\s*(?:{_CREDIT})\s*$")
 _TRAILING_CREDIT = re.compile(rf"(?<=[.!?\"”’])\s*(?:{_CREDIT})\s*$")
@@ -104,11 +111,17 @@ def split_sentences(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, dedupe: bo
 
 def _blocks(text: str) -> Iterator[tuple[int, int]]:
     """Paragraph ranges: non-boilerplate lines, hard-wrapped lines joined."""
-    block, last_line, in_tags = None, "", False
+    block, last_line, in_tags, in_links = None, "", False, 0
     for m in _LINE.finditer(text):
         line = m.group().strip()
         if not line:
             continue
+        # the headline after a bare "Baca Juga:" line (Liputan6-style), or a bulleted list of them
+        in_links = in_links + 1 if in_links and _is_link_line(line, first=in_links == 1) else 0
+        if in_links > 1:
+            continue
+        if _LINK_HEADER.match(line):
+            in_links = 1
         if _BARE_TAG.match(line):
             in_tags = True
         # tag words after a bare "TAG" line: a few words each, no sentence punctuation
@@ -129,6 +142,11 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
             block = (m.start(), m.end())
     if block:
         yield block
+
+
+def _is_link_line(line: str, *, first: bool) -> bool:
+    """A linked headline: a bullet item, or (right after the header) a short line without a final period."""
+    return line.startswith(_BULLET) or (first and len(line.split()) <= MAX_LINK_WORDS and not line.endswith("."))
 
 
 def _sentences_in_block(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

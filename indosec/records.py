@@ -1,15 +1,19 @@
-"""Read sentences from .txt, .jsonl or .csv files one record at a time, so memory does not
-grow with the file. A bad record does not stop the reading: it comes out with its line
-number and what is wrong, and the caller reports it and goes on.
+"""The one reader for .txt, .jsonl and .csv files, used by the CLI (sentences to label) and by
+training (`train.data`, labelled rows). Rows come one at a time, so memory does not grow with
+the file. A bad row does not stop the reading: it comes out with its line number and what is
+wrong, and the caller reports it and goes on.
 
-- .txt: one sentence per line; blank lines are skipped (they separate, they are not input).
-- .jsonl: one JSON object per line with the text in `text_column`; blank lines skipped.
-- .csv: a header row naming `text_column`; quoted fields may span lines (the record's line
-  is the one it starts on); a stray or unclosed quote makes that row bad rather than glue
-  the following rows into one giant field.
+- .txt: one sentence per line (field `text`); blank lines are skipped (they separate, they are
+  not input).
+- .jsonl: one JSON object per line; blank lines skipped. A JSON error names the column where
+  the line goes wrong.
+- .csv: a header row; the delimiter is `,`, `;` (Excel in an Indonesian locale) or tab,
+  detected from the header unless given. Quoted fields may span lines (a row's line is the
+  one it starts on). A stray or unclosed quote makes its own row bad: reading resumes on the
+  next line, so the rows after it are still read.
 
 Files are read as UTF-8 (a byte-order mark is ignored); a line that is not valid UTF-8 is a
-bad record, not the end of the file.
+bad row, not the end of the file.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 SUFFIXES = (".txt", ".jsonl", ".csv")
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 class InputError(ValueError):
@@ -29,8 +35,17 @@ class InputError(ValueError):
 
 
 @dataclass(frozen=True)
+class Row:
+    """One row of a file: `fields` is set, or `error` says what is wrong with its line."""
+
+    line: int
+    fields: dict | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Record:
-    """One input record: `text` is set, or `error` says what is wrong with the line."""
+    """One sentence to label: `text` is set, or `error` says what is wrong with the line."""
 
     line: int
     text: str | None = None
@@ -38,7 +53,7 @@ class Record:
     error: str | None = None
 
 
-def check_input(path: str | Path, text_column: str = "text") -> Path:
+def check_input(path: str | Path, text_column: str = "text", delimiter: str | None = None) -> Path:
     """Fail before any model is loaded if the file cannot be read at all."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
@@ -46,21 +61,59 @@ def check_input(path: str | Path, text_column: str = "text") -> Path:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() == ".csv":
-        with _open(path) as f:
-            header = next(csv.reader(f), None)
-        if not header or text_column not in header:
-            found = ", ".join(header) if header else "an empty file"
-            raise InputError(f"{path}: the header has no column {text_column!r} (found: {found}); choose one with --text-column")
+        csv_delimiter(path, text_column, delimiter)
     return path
 
 
-def read_records(path: str | Path, text_column: str = "text", id_column: str = "id") -> Iterator[Record]:
-    path = check_input(path, text_column)
-    reader = {".txt": _read_txt, ".jsonl": _read_jsonl, ".csv": _read_csv}[path.suffix.lower()]
-    for record in reader(path, text_column, id_column):
-        if record.text is not None and _has_undecodable_bytes(record.text):
-            record = Record(record.line, error="is not valid UTF-8")
-        yield record
+def csv_delimiter(path: str | Path, text_column: str = "text", delimiter: str | None = None) -> str:
+    """The delimiter of a CSV file: the given one, else the one of `,` `;` tab whose header
+    has `text_column` (the most frequent in the header if several do). InputError if the
+    header has no such column."""
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise InputError(f"unsupported delimiter {delimiter!r}; use ',', ';' or a tab")
+    with _open(Path(path)) as f:
+        header_line = f.readline()
+    candidates = [delimiter] if delimiter else sorted(DELIMITERS, key=lambda d: -header_line.count(d))
+    headers = {d: next(csv.reader([header_line], delimiter=d), []) for d in candidates}
+    for d in candidates:
+        if text_column in headers[d]:
+            return d
+    best = max(candidates, key=lambda d: len(headers[d]))
+    found = ", ".join(headers[best]) if headers[best] else "an empty file"
+    how = f"split on {DELIMITERS[best]}s"
+    raise InputError(
+        f"{path}: the header ({how}) has no column {text_column!r} (found: {found}); "
+        "choose the column with --text-column, or the delimiter with --delimiter"
+    )
+
+
+def read_rows(path: str | Path, *, delimiter: str | None = None, text_column: str = "text") -> Iterator[Row]:
+    """Every row of a .txt, .jsonl or .csv file, in order, good or bad."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _read_csv(path, csv_delimiter(path, text_column, delimiter))
+    elif suffix in (".txt", ".jsonl"):
+        rows = (_txt_row if suffix == ".txt" else _jsonl_row)(path)
+    else:
+        raise InputError(f"{path}: unknown input format {path.suffix!r}; use one of {', '.join(SUFFIXES)}")
+    yield from rows
+
+
+def read_records(path: str | Path, text_column: str = "text", id_column: str = "id", delimiter: str | None = None) -> Iterator[Record]:
+    """The sentences of a file to label: the text column of each row, or what is wrong with it."""
+    path = check_input(path, text_column, delimiter)
+    for row in read_rows(path, delimiter=delimiter, text_column=text_column):
+        f = row.fields
+        if row.error is not None:
+            yield Record(row.line, error=row.error)
+        elif f.get(text_column) is None:
+            fields = ", ".join(k for k in f if f[k] is not None) or "none"
+            yield Record(row.line, error=f"no field {text_column!r} (fields: {fields})")
+        elif not isinstance(f[text_column], str):
+            yield Record(row.line, error=f"field {text_column!r} is {type(f[text_column]).__name__}, expected a string")
+        else:
+            yield Record(row.line, text=f[text_column], id=_scalar(f.get(id_column)))
 
 
 def count_lines(path: str | Path) -> int:
@@ -69,74 +122,106 @@ def count_lines(path: str | Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
-def _read_txt(path: Path, text_column: str, id_column: str) -> Iterator[Record]:
+def json_error(e: json.JSONDecodeError, line: str) -> str:
+    """What is wrong with a JSON line (without its newline), at the column where it goes wrong:
+    json reports an unterminated string where the string starts, not where the line ends."""
+    if e.msg.startswith("Unterminated string"):
+        end = len(line) + 1
+        return f"invalid JSON at column {end}: the line ends inside the string that opens at column {e.colno}"
+    return f"invalid JSON at column {e.colno}: {e.msg}"
+
+
+def _txt_row(path: Path) -> Iterator[Row]:
     with _open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\r\n")
             if line.strip():
-                yield Record(n, text=line)
+                yield Row(n, error=_NOT_UTF8) if _has_undecodable_bytes(line) else Row(n, {"text": line})
 
 
-def _read_jsonl(path: Path, text_column: str, id_column: str) -> Iterator[Record]:
+def _jsonl_row(path: Path) -> Iterator[Row]:
     with _open(path) as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield Record(n, error=f"invalid JSON ({e.msg} at column {e.colno})")
+            if _has_undecodable_bytes(line):
+                yield Row(n, error=_NOT_UTF8)
                 continue
-            if not isinstance(row, dict):
-                yield Record(n, error=f"expected a JSON object with field {text_column!r}, got {type(row).__name__}")
-            elif text_column not in row:
-                yield Record(n, error=f"no field {text_column!r} (fields: {', '.join(row) or 'none'})")
-            elif not isinstance(row[text_column], str):
-                yield Record(n, error=f"field {text_column!r} is {type(row[text_column]).__name__}, expected a string")
+            line = line.rstrip("\r\n")  # else a line cut short is reported at "line 2, column 1"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield Row(n, error=json_error(e, line))
+                continue
+            if isinstance(obj, dict):
+                yield Row(n, obj)
             else:
-                yield Record(n, text=row[text_column], id=_scalar(row.get(id_column)))
+                yield Row(n, error=f"expected a JSON object, got {type(obj).__name__}")
 
 
-def _read_csv(path: Path, text_column: str, id_column: str) -> Iterator[Record]:
+def _read_csv(path: Path, delimiter: str) -> Iterator[Row]:
     # a long field is reported by the length check with its line number, not by csv's limit
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with _open(path) as f:
-        lines = _CountedLines(f)
-        # strict: a stray or unclosed quote is an error on its line, not text silently glued
-        # to the following rows
-        reader = csv.DictReader(lines, strict=True)
-        reader.fieldnames  # reads the header now, so line numbers count from the first record
+        lines = _Lines(f)
+        # strict: a stray quote is an error on its row, not text silently glued to the next rows
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        header = next(reader, [])
         while True:
-            start = lines.count + 1
+            start, error = lines.begin_row(), None
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as e:
-                yield Record(start, error=f"unreadable CSV row ({e})")
-                continue
-            if None in row:
-                yield Record(start, error=f"has {len(reader.fieldnames) + len(row[None])} fields, the header has {len(reader.fieldnames)}")
-            elif row.get(text_column) is None:
-                yield Record(start, error=f"has fewer fields than the header; column {text_column!r} is missing")
+                row, error = None, str(e)
+            taken = lines.taken
+            if row == []:
+                continue  # blank line
+            if (row is None or len(row) != len(header)) and len(taken) > 1:
+                # An unclosed quote swallowed the lines after it: that row alone is bad, and
+                # the lines it swallowed are read again as rows of their own.
+                lines.push_back(taken[1:])
+                yield Row(start, error=f"a quote opened in this row is not closed on its line; row skipped, reading resumes at line {start + 1}")
+            elif row is None:
+                yield Row(start, error=f"unreadable CSV row ({error})")
+            elif any(_has_undecodable_bytes(text) for _, text in taken):
+                yield Row(start, error=_NOT_UTF8)
+            elif len(row) != len(header):
+                yield Row(start, error=f"has {len(row)} fields, the header has {len(header)}")
             else:
-                yield Record(start, text=row[text_column], id=_scalar(row.get(id_column)))
+                yield Row(start, dict(zip(header, row)))
 
 
-class _CountedLines:
-    """The file's lines, counting how many the csv reader has taken (its own `line_num`
-    lags behind after an error)."""
+class _Lines:
+    """The file's lines with their numbers, for the csv reader; remembers the lines of the
+    current row so they can be pushed back and read again."""
 
     def __init__(self, f):
-        self.f, self.count = f, 0
+        self.numbered = enumerate(f, 1)
+        self.pending: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.last = 0
+
+    def begin_row(self) -> int:
+        """Start a row; returns the number of its first line."""
+        self.taken = []
+        return self.pending[0][0] if self.pending else self.last + 1
+
+    def push_back(self, lines: list[tuple[int, str]]) -> None:
+        self.pending.extendleft(reversed(lines))
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        line = next(self.f)
-        self.count += 1
+        n, line = self.pending.popleft() if self.pending else next(self.numbered)
+        self.last = max(self.last, n)
+        self.taken.append((n, line))
         return line
+
+
+_NOT_UTF8 = "is not valid UTF-8"
 
 
 def _open(path: Path):

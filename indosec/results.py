@@ -41,21 +41,30 @@ class LabelSummary:
     share: count / number of sentences.
     mean_probability: this label's probability averaged over all sentences, a soft measure
         that still says something when few sentences pass the threshold.
+    evidence: indices (into `sentences`) of this label's sentences, strongest first, at most
+        `MAX_EVIDENCE`: the sentences to read to check the article-level answer.
     """
 
     count: int
     share: float
     mean_probability: float
+    evidence: list[int]
 
 
 @dataclass(frozen=True)
 class DocumentPrediction:
-    """`predict_document`'s result: sentences in reading order, and a summary per label
-    (every label of the checkpoint is present, with zeros if absent from the document)."""
+    """`predict_document`'s result: sentences in reading order, and the article-level answer.
+
+    labels: the labels the article contains (at least one sentence), strongest evidence first.
+    summary: per label (every label of the checkpoint, with zeros if absent), its count, share
+        and evidence sentences.
+    uncertain: sentences whose label is None (below the threshold), for a person to read.
+    """
 
     sentences: list[SentencePrediction]
+    labels: list[str]
     summary: dict[str, LabelSummary]
-    uncertain: int  # sentences whose label is None (below the threshold)
+    uncertain: int
 
 
 def to_prediction(row: np.ndarray, labels: Sequence[str], threshold: float | None) -> Prediction:
@@ -68,14 +77,29 @@ def to_prediction(row: np.ndarray, labels: Sequence[str], threshold: float | Non
     )
 
 
+MAX_EVIDENCE = 3
+
+
 def summarize(sentences: Sequence[Prediction], labels: Sequence[str]) -> dict[str, LabelSummary]:
     n = len(sentences)
     summary = {}
     for lab in labels:
-        count = sum(1 for s in sentences if s.label == lab)
+        found = sorted((i for i, s in enumerate(sentences) if s.label == lab), key=lambda i: -sentences[i].score)
         mean = sum(s.probabilities[lab] for s in sentences) / n if n else 0.0
-        summary[lab] = LabelSummary(count=count, share=count / n if n else 0.0, mean_probability=mean)
+        summary[lab] = LabelSummary(
+            count=len(found), share=len(found) / n if n else 0.0, mean_probability=mean, evidence=found[:MAX_EVIDENCE]
+        )
     return summary
+
+
+def document_prediction(sentences: list, labels: Sequence[str]) -> DocumentPrediction:
+    """Sentences plus the article-level answer built from them."""
+    summary = summarize(sentences, labels)
+    present = [lab for lab in labels if summary[lab].count]
+    present.sort(key=lambda lab: -sentences[summary[lab].evidence[0]].score)
+    return DocumentPrediction(
+        sentences=sentences, labels=present, summary=summary, uncertain=sum(1 for s in sentences if s.label is None)
+    )
 
 
 def check_threshold(threshold: float | None) -> float | None:

@@ -7,6 +7,7 @@ weights from safetensors only and never runs a checkpoint's code.
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
@@ -25,9 +26,26 @@ def checkpoint_folder(name_or_path: str, *, revision: str | None = None) -> str:
     a Hub repo (downloaded, or taken from the local cache when HF_HUB_OFFLINE=1)."""
     folder = Path(name_or_path).expanduser()
     if not folder.is_dir():
+        check_local_path(name_or_path)
         folder = Path(_hub_snapshot(name_or_path, revision))
     check_safe_folder(folder)
     return str(folder)
+
+
+def check_local_path(name: str) -> None:
+    """FileNotFoundError if `name` is meant as a local folder (it starts with / . ~, has more
+    than one `/`, or its first part is a local folder) and does not exist, with the closest
+    names found there; a Hub id ("org/name") passes."""
+    path = Path(name).expanduser()
+    local = name.startswith(("/", ".", "~")) or "\\" in name or name.count("/") > 1 or Path(name.split("/")[0]).is_dir()
+    if not local or path.is_dir():
+        return
+    parent = next((p for p in path.parents if p.is_dir()), Path("."))
+    if path.exists():
+        raise FileNotFoundError(f"{name}: is a file, not a checkpoint folder")
+    near = difflib.get_close_matches(str(path), [str(p) for p in parent.iterdir() if p.is_dir()], n=2, cutoff=0.6) if parent.exists() else []
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    raise FileNotFoundError(f"{name}: no such folder (nothing exists past {parent}){hint}")
 
 
 def check_safe_folder(folder: Path) -> None:

@@ -94,9 +94,67 @@ def test_malformed_csv_rows_are_bad_lines_with_the_line_they_start_on(tmp_path, 
                    encoding="utf-8")
     code, rows, err = run(capsys, "--input", str(src), "--model", model)
     assert code == 1
-    assert [(r["line"], r["id"]) for r in rows] == [(2, "1"), (4, "3"), (7, "5")]
-    for where in (f"{src}:3: unreadable CSV row", f"{src}:6: has 3 fields", f"{src}:8: unreadable CSV row (unexpected end of data)"):
+    assert [(r["line"], r["id"]) for r in rows] == [(2, "1"), (4, "3"), (7, "5"), (9, "7")]
+    for where in (f"{src}:3: unreadable CSV row", f"{src}:6: has 3 fields", f"{src}:8: a quote opened in this row is not closed"):
         assert where in err
+
+
+def test_a_stray_quote_loses_only_its_own_row(tmp_path, capsys, model):
+    """An unbalanced quote used to swallow every later row (and the CLI said they were labelled)."""
+    src = tmp_path / "rusak.csv"
+    later = [f'{i},"{SENTENCES[i % len(SENTENCES)]}"' for i in range(3, 40)]
+    src.write_text("id,text\n1,Bom meledak di Azaz.\n2,\"Kata dia, pasukan mundur\n" + "\n".join(later) + "\n", encoding="utf-8")
+    code, rows, err = run(capsys, "--input", str(src), "--model", model)
+    assert code == 1
+    assert [r["id"] for r in rows] == ["1"] + [str(i) for i in range(3, 40)]
+    assert f"{src}:3: a quote opened in this row is not closed on its line" in err
+    assert "1 bad line(s)" in err and "the other 38 labelled" in err
+
+
+@pytest.mark.parametrize("sep, flag, name", [(";", [], "semicolon"), ("\t", [], "tab"), (";", ["--delimiter", ";"], "semicolon"),
+                                             ("\t", ["--delimiter", "tab"], "tab")])
+def test_semicolon_and_tab_separated_csv(tmp_path, capsys, model, sep, flag, name):
+    src = tmp_path / "excel.csv"
+    src.write_text(f"id{sep}text\n1{sep}{SENTENCES[0]}\n2{sep}\"{SENTENCES[1]}\"\n", encoding="utf-8")
+    code, rows, err = run(capsys, "--input", str(src), "--model", model, *flag)
+    assert code == 0 and [r["text"] for r in rows] == SENTENCES[:2]
+    assert f"as {name}-separated ({'given' if flag else 'detected from the header'}" in err
+
+
+def test_a_csv_whose_header_has_no_text_column_under_any_delimiter_names_both_options(tmp_path, capsys, model):
+    src = tmp_path / "in.csv"
+    src.write_text("no;kalimat\n1;Bom meledak.\n", encoding="utf-8")
+    code, _, err = run(capsys, "--input", str(src), "--model", model)
+    assert code == 2 and "(split on semicolons) has no column 'text' (found: no, kalimat)" in err
+    assert "--text-column" in err and "--delimiter" in err
+
+
+def test_a_file_with_no_good_line_exits_2(tmp_path, capsys, model):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"teks": "a"}\nnot json\n', encoding="utf-8")
+    code, rows, err = run(capsys, "--input", str(src), "--model", model)
+    assert code == 2 and rows == []
+    assert "none of the 2 line(s)" in err and "labelled" not in err.replace("nothing labelled", "")
+
+
+def test_json_errors_name_the_column_where_the_line_goes_wrong(tmp_path, capsys, model):
+    line = '"Serangan di Idlib menewaskan 9 orang'  # a string that is never closed: the fault is at the end
+    src = tmp_path / "in.jsonl"
+    cut = '{"text": "Bom meledak di Azaz", "label": "attack"'  # the closing brace is missing
+    src.write_text(f'{line}\n{{"text": "Bom", "label": attack}}\n{cut}\n', encoding="utf-8")
+    code, _, err = run(capsys, "--input", str(src), "--model", model)
+    assert f"{src}:1: invalid JSON at column {len(line) + 1}: the line ends inside the string that opens at column 1" in err
+    assert f"{src}:2: invalid JSON at column 26: Expecting value" in err
+    assert f"{src}:3: invalid JSON at column {len(cut) + 1}: Expecting ',' delimiter" in err
+
+
+def test_a_long_line_points_to_document_mode(tmp_path, capsys, model):
+    src = tmp_path / "in.txt"
+    src.write_text(SENTENCES[0] + "\n" + "Bom meledak. " * 1000 + "\n", encoding="utf-8")
+    code, rows, err = run(capsys, "--input", str(src), "--model", model)
+    assert code == 1 and len(rows) == 1
+    assert f"{src}:2: text is 13,000 characters long (limit 10,000); a whole article? label it with --document FILE" in err
+    assert "predict_document" not in err and "max_chars" not in err
 
 
 def test_a_line_that_is_not_utf8_is_a_bad_line(tmp_path, capsys, model):
@@ -174,9 +232,8 @@ def test_a_model_that_does_not_load_exits_2(tmp_path, capsys):
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(capsys, model, args, message):
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["predict", *args, "--model", model])
-    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+    code, _, err = run(capsys, *args, "--model", model)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
 def test_python_dash_m_returns_the_exit_status(tmp_path):

@@ -29,7 +29,7 @@ def good_splits(folder: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     "line, message",
     [
-        ('{"id": "a", "text": "Kalimat tanpa label sama sekali di sini.",', "bad JSON"),
+        ('{"id": "a", "text": "Kalimat tanpa label sama sekali di sini.",', "invalid JSON at column 64: Expecting property name"),
         ('["not", "an", "object"]', "expected a JSON object"),
         (json.dumps({"id": "a", "label": "other"}), "missing field(s) text"),
         (json.dumps({"text": "Kalimat ini tidak punya id sama sekali.", "label": "other"}), "missing field(s) id"),
@@ -102,3 +102,13 @@ def test_csv_rows_carry_their_line_numbers(tmp_path):
     path.write_text('id,text,label\na,"Kalimat pertama yang sah sekali.",other\nb,"Kalimat kedua yang sah sekali.",nope\n', encoding="utf-8")
     rows, _ = read_rows(path)
     assert [r.line for r in rows] == [2, 3] and rows[1].fields["label"] == "nope"
+
+
+def test_csv_training_data_is_read_like_the_cli_reads_it(tmp_path):
+    """One reader: semicolons detected, a stray quote costs only its own row, bad lines named."""
+    path = tmp_path / "x.csv"
+    path.write_text('id;text;label\na;"Kalimat pertama yang sah sekali.";other\nb;"Kutip tak ditutup;attack\n'
+                    'c;Kalimat ketiga yang sah sekali.;other\n', encoding="utf-8")
+    rows, errors = read_rows(path)
+    assert [(r.line, r.fields["id"]) for r in rows] == [(2, "a"), (4, "c")]
+    assert errors == [f"{path}:3: a quote opened in this row is not closed on its line; row skipped, reading resumes at line 4"]

@@ -98,6 +98,9 @@ class TrainArgs:
     save_total_limit: int = 2
     resume: bool = True
     """Continue from the last checkpoint of an interrupted run with the same run_name."""
+    overwrite: bool = False
+    """Replace a finished run of the same run_name trained with another config or other data
+    (the same command run again always replaces it)."""
     min_free_disk_gb: float | None = None
     """Free disk the output folder needs before training starts; null estimates it from the backbone."""
     dataloader_num_workers: int = 0
@@ -138,7 +141,7 @@ def load_config(files: list[str | Path] | str | Path = (), overrides: list[str] 
     files = [files] if isinstance(files, (str, Path)) else list(files)
     merged: dict[str, dict] = {name: {} for name in SECTIONS}
     for path in files:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = _read_yaml(Path(path))
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: expected a mapping of sections {sorted(SECTIONS)}")
         for section, values in raw.items():
@@ -158,6 +161,24 @@ def load_config(files: list[str | Path] | str | Path = (), overrides: list[str] 
             raise ConfigError(f"override {item!r}: unknown section {section!r} (expected one of {sorted(SECTIONS)})")
         merged[section][name] = _coerce(section, name, yaml.safe_load(text) if text else None, where="override")
     return Config(**{name: cls(**merged[name]) for name, cls in SECTIONS.items()})
+
+
+def _read_yaml(path: Path):
+    if not path.is_file():
+        section = str(path).partition(".")[0]
+        if section in SECTIONS and path.suffix not in (".yaml", ".yml"):
+            raise ConfigError(f"{str(path)!r} is neither a config file nor an override: an override needs '=', e.g. {path}=VALUE")
+        known = sorted(str(p) for p in path.parent.glob("*.y*ml")) if path.parent.is_dir() else []
+        hint = f" (configs there: {', '.join(known)})" if known else ""
+        raise ConfigError(f"config file {str(path)!r} not found{hint}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte {e.start})") from None
 
 
 def _coerce(section: str, key: str, value, *, where: str):

@@ -8,14 +8,13 @@ the project's own dataset also carries `theatre`, `register`, `story` and `hard`
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from indosec import records
 from indosec.labels import LABELS
 from indosec.text import normalize_text
 
@@ -50,29 +49,22 @@ class Row:
 
 
 def read_rows(path: str | Path) -> tuple[list[Row], list[str]]:
-    """Parse a .jsonl or .csv file; returns the rows and the parse errors (file:line)."""
+    """Parse a .jsonl or .csv file with the product's reader (`indosec.records`); returns the
+    rows and the parse errors (file:line)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
+    if path.suffix.lower() not in (".jsonl", ".csv"):
+        raise DataError(f"{path}: unknown format {path.suffix!r}; use .jsonl or .csv")
     rows, errors = [], []
-    with path.open(encoding="utf-8", newline="") as f:
-        if path.suffix == ".csv":
-            reader = csv.DictReader(f)
-            for record in reader:
-                rows.append(Row(dict(record), str(path), reader.line_num))
-            return rows, errors
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                errors.append(f"{path}:{n}: bad JSON ({e.msg} at column {e.colno})")
-                continue
-            if not isinstance(obj, dict):
-                errors.append(f"{path}:{n}: expected a JSON object, got {type(obj).__name__}")
-                continue
-            rows.append(Row(obj, str(path), n))
+    try:
+        for row in records.read_rows(path):
+            if row.error is not None:
+                errors.append(f"{path}:{row.line}: {row.error}")
+            else:
+                rows.append(Row(row.fields, str(path), row.line))
+    except records.InputError as e:
+        raise DataError(str(e)) from None
     return rows, errors
 
 

@@ -80,14 +80,16 @@ def _device_name() -> str:
     return torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
 
 
-def resume_differences(before: dict, now: dict) -> list[str]:
-    """What would make resuming `before` with `now` a different run: config values (other than
-    train.resume), data file contents, or the number of processes."""
-    old = _flatten({"config": before.get("config", {}), "data": _hashes(before), "world_size": before.get("launch", {}).get("world_size")})
-    new = _flatten({"config": now["config"], "data": _hashes(now), "world_size": now["launch"]["world_size"]})
-    old.pop("config.train.resume", None)
-    new.pop("config.train.resume", None)
-    return [f"{key}: {old.get(key)!r} (interrupted run) vs {new.get(key)!r} (now)" for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+def resume_differences(before: dict, now: dict, *, before_name: str = "interrupted run", world_size: bool = True) -> list[str]:
+    """What would make continuing or replacing `before` with `now` a different run: config
+    values (other than train.resume and train.overwrite, which say what to do, not what to
+    train), data file contents, and (unless world_size=False) the number of processes."""
+    old = _flatten({"config": before.get("config", {}), "data": _hashes(before)} | ({"world_size": before.get("launch", {}).get("world_size")} if world_size else {}))
+    new = _flatten({"config": now["config"], "data": _hashes(now)} | ({"world_size": now["launch"]["world_size"]} if world_size else {}))
+    for key in ("config.train.resume", "config.train.overwrite"):
+        old.pop(key, None)
+        new.pop(key, None)
+    return [f"{key}: {old.get(key)!r} ({before_name}) vs {new.get(key)!r} (now)" for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
 
 
 def _hashes(info: dict) -> dict:

@@ -66,6 +66,26 @@ def _broadcast_from_main(value):
     return box[0]
 
 
+def check_finished_run(run_dir: Path, info: dict, *, overwrite: bool) -> None:
+    """Refuse to replace a finished run trained with another config or other data, unless
+    train.overwrite=true: its checkpoint may be the one a report or a Hub upload refers to.
+    The same command run again (same config and data) replaces it, as `make demo` does."""
+    stamp = Path(run_dir) / RUN_INFO
+    if overwrite or not stamp.is_file():
+        return
+    try:
+        before = json.loads(stamp.read_text(encoding="utf-8"))
+    except ValueError:
+        before = {}
+    diffs = resume_differences(before, info, before_name="finished run", world_size=False)
+    if diffs:
+        listed = "\n  ".join(diffs)
+        raise ConfigError(
+            f"{run_dir} holds a finished run trained with other settings:\n  {listed}\n"
+            "Set train.overwrite=true to replace it, or choose another train.run_name"
+        )
+
+
 def check_same_run(before: dict, now: dict, work_dir: Path) -> None:
     diffs = resume_differences(before, now)
     if diffs:

