@@ -2,6 +2,9 @@
 
     python scripts/push_to_hub.py outputs/indobert-base --repo-id my-org/indosec-indobert [--private] [--revision BRANCH] [--dry-run]
 
+A checkpoint whose test macro-F1 is below its own TF-IDF baseline's is refused; with
+--allow-below-baseline it is uploaded, and its card is re-rendered to say so.
+
 The token comes from HF_TOKEN or the saved login (`hf auth login`) and is never printed.
 --dry-run validates the folder and prints what would be uploaded, without any network call.
 """
@@ -14,7 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from train.hub import HubError, ValidationError, check_repo_id, find_token, push, upload_plan, validate_checkpoint
+from train.card import render_card
+from train.hub import HubError, ValidationError, check_repo_id, find_token, is_below_baseline, push, upload_plan, validate_checkpoint
+from train.io import write_text_atomic
 
 
 def main(argv=None) -> int:
@@ -24,11 +29,14 @@ def main(argv=None) -> int:
     parser.add_argument("--private", action="store_true", help="create the repo private (an existing repo keeps its visibility)")
     parser.add_argument("--revision", help="branch to upload to (created if missing); default main")
     parser.add_argument("--dry-run", action="store_true", help="validate and print the upload; send nothing")
+    parser.add_argument("--allow-below-baseline", action="store_true",
+                        help="share a checkpoint whose test macro-F1 is below its baseline's (its card then says so)")
     args = parser.parse_args(argv)
     try:
         repo_id = check_repo_id(args.repo_id)
         print(f"Validating {args.folder} ...")
-        checked = validate_checkpoint(args.folder)
+        checked = validate_checkpoint(args.folder, allow_below_baseline=args.allow_below_baseline)
+        record = args.allow_below_baseline and is_below_baseline(args.folder)
         print(f"OK: labels {', '.join(checked.labels)}; loads with indosec.load and transformers.pipeline; "
               f"widget examples predicted the same by both:")
         for text, (label, score) in zip(checked.widget, checked.predictions):
@@ -41,10 +49,15 @@ def main(argv=None) -> int:
             for path, size in plan:
                 print(f"  {path:<28}{_size(size):>10}")
             print(f"Token: {'found (' + source + ')' if token else 'none found: set HF_TOKEN or run `hf auth login` before the real upload'}")
+            if record:
+                print("README.md would be re-rendered first, to record that it is shared below its baseline.")
             print("Nothing was uploaded.")
             return 0
         if not token:
             raise HubError("no Hugging Face token: set HF_TOKEN or run `hf auth login` (it needs the write role)")
+        if record:
+            write_text_atomic(args.folder / "README.md", render_card(args.folder, shared_below_baseline=True))
+            print("README.md re-rendered: it records that this checkpoint is shared below its baseline.")
         print(f"\nUploading {len(plan)} files ({_size(sum(n for _, n in plan))}) to {where}, token from {source} ...")
         url = push(args.folder, repo_id, token=token, private=args.private, revision=args.revision)
     except (HubError, ValidationError) as e:

@@ -148,9 +148,22 @@ def test_predict_document_labels_each_sentence_with_offsets_and_a_summary(clf):
     assert sum(v.mean_probability for v in doc.summary.values()) == pytest.approx(1, abs=1e-5)
 
 
+def test_predict_document_answers_for_the_whole_article_with_evidence(clf):
+    article = "Bom Meledak di Idlib\n\nSebuah bom meledak di pasar. Tujuh orang tewas. Rusia dan Turki sepakat berpatroli."
+    doc = clf.predict_document(article)
+    found = {s.label for s in doc.sentences}
+    assert set(doc.labels) == found
+    assert [doc.summary[lab].evidence[0] for lab in doc.labels] == sorted(
+        (doc.summary[lab].evidence[0] for lab in doc.labels), key=lambda i: -doc.sentences[i].score)
+    for lab, summary in doc.summary.items():
+        mine = [i for i, s in enumerate(doc.sentences) if s.label == lab]
+        assert sorted(summary.evidence) == sorted(sorted(mine, key=lambda i: -doc.sentences[i].score)[:3])
+        assert all(doc.sentences[i].score >= doc.sentences[j].score for i, j in zip(summary.evidence, summary.evidence[1:]))
+
+
 def test_predict_document_with_a_high_threshold_counts_uncertain_sentences(clf):
     doc = clf.predict_document("Bom meledak di pasar. Tujuh orang tewas.", threshold=1.0)
-    assert doc.uncertain == 2 and all(v.count == 0 for v in doc.summary.values())
+    assert doc.uncertain == 2 and all(v.count == 0 and v.evidence == [] for v in doc.summary.values()) and doc.labels == []
 
 
 @pytest.mark.parametrize("article", ["", "   ", "Baca Juga: Bom di Idlib"])

@@ -139,6 +139,23 @@ def test_boilerplate_lines_are_dropped(boilerplate):
     assert texts(f"Bom meledak di Idlib.\n{boilerplate}\nPolisi berjaga.") == ["Bom meledak di Idlib.", "Polisi berjaga."]
 
 
+@pytest.mark.parametrize("header", ["Baca Juga :", "BACA JUGA", "Baca juga:", "Simak Juga:"])
+def test_the_headline_linked_from_a_bare_baca_juga_line_is_dropped(header):
+    """Liputan6-style: the linked headline sits on the line after "Baca Juga"."""
+    article = f"Bom meledak di Idlib.\n\n{header}\n\nTurki Gempur Afrin, 12 Milisi Tewas\n\nPolisi berjaga."
+    assert texts(article) == ["Bom meledak di Idlib.", "Polisi berjaga."]
+
+
+def test_a_bulleted_list_after_baca_juga_is_dropped_and_the_paragraph_after_it_kept():
+    article = "Bom meledak di Idlib.\nBaca Juga:\n- Turki Gempur Afrin\n- Rusia Kirim Polisi Militer\nPolisi berjaga di lokasi."
+    assert texts(article) == ["Bom meledak di Idlib.", "Polisi berjaga di lokasi."]
+
+
+def test_a_sentence_after_baca_juga_is_not_taken_for_a_headline():
+    article = "Bom meledak di Idlib.\nBaca Juga:\nPolisi berjaga di lokasi sejak pagi dan menutup jalan menuju pasar."
+    assert texts(article) == ["Bom meledak di Idlib.", "Polisi berjaga di lokasi sejak pagi dan menutup jalan menuju pasar."]
+
+
 def test_tag_words_after_a_bare_tag_line_are_dropped_until_a_sentence():
     article = "Bom meledak di Idlib.\nTAG\nSuriah\nBom Mobil\nPolisi masih menyelidiki pelaku serangan itu."
     assert texts(article) == ["Bom meledak di Idlib.", "Polisi masih menyelidiki pelaku serangan itu."]

@@ -31,7 +31,10 @@ def test_evaluation_matches_hand_computed_values():
     assert model["macro_f1"] == pytest.approx(2 / 3)
     assert model["confusion_matrix"] == [[2, 0, 0], [0, 1, 1], [0, 1, 1]]
     # theatre x: gold a a b, pred a a b -> 1 ; y: gold b c c, pred c c b -> F1(b)=0, F1(c)=1/2 -> 1/4
-    assert model["by_field"]["theatre"] == {"x": {"n": 3, "accuracy": 1.0, "macro_f1": 1.0}, "y": {"n": 3, "accuracy": pytest.approx(1 / 3), "macro_f1": pytest.approx(0.25)}}
+    x, y = model["by_field"]["theatre"]["x"], model["by_field"]["theatre"]["y"]
+    assert (x["n"], x["accuracy"], x["macro_f1_present"]) == (3, 1.0, 1.0)
+    # y: gold b c c, pred c c b -> F1(b) = 0, F1(c) = 1/2 over the two gold labels present
+    assert (y["n"], y["accuracy"], y["macro_f1_present"]) == (3, pytest.approx(1 / 3), pytest.approx(0.25))
     assert set(model["by_field"]) == {"theatre", "hard"}  # register is absent from these examples
     assert metrics["calibration"]["temperature"] == 2.0
     assert len(rows) == 6 and rows[3] == {
@@ -60,7 +63,7 @@ def test_tiny_run_writes_a_complete_report(tiny_run):
     assert all(sum(r["probabilities"].values()) == pytest.approx(1, abs=1e-4) for r in rows)
     text = (report / "report.md").read_text()
     assert f"**{model['macro_f1']:.3f}**" in text and f"| {base['macro_f1']:.3f} |" in text
-    assert "most confident errors" in text and "## Macro-F1 by register" in text
+    assert "most confident errors" in text and "## By register" in text and "macro-F1 (labels present)" in text
     for name in ("confusion_matrix.png", "reliability.png"):
         assert imread(report / name).shape[0] > 200  # a real, readable image
 

@@ -51,9 +51,11 @@ def hub(monkeypatch):
     return SimpleNamespace(calls=calls, existing=existing)
 
 
-def run_script(capsys, caplog, *args):
+def run_script(capsys, caplog, *args, allow_below_baseline=True):
+    """The tiny test model scores below its baseline: every test but the one about that lets it through."""
+    flags = ["--allow-below-baseline"] if allow_below_baseline else []
     with caplog.at_level(logging.DEBUG):
-        code = push_to_hub.main([str(a) for a in args])
+        code = push_to_hub.main([str(a) for a in args] + flags)
     out = capsys.readouterr()
     text = out.out + out.err + caplog.text
     assert SECRET not in text, "the token must never be printed or logged"
@@ -61,7 +63,7 @@ def run_script(capsys, caplog, *args):
 
 
 def test_a_finished_run_validates_and_its_widget_examples_are_predicted(checkpoint):
-    checked = validate_checkpoint(checkpoint)
+    checked = validate_checkpoint(checkpoint, allow_below_baseline=True)
     assert checked.labels == ["security_cooperation", "attack", "territorial_claim", "propaganda", "other"]
     assert len(checked.widget) == len(checked.predictions) == 3
     assert all(label in checked.labels and 0 < score <= 1 for label, score in checked.predictions)
@@ -100,7 +102,28 @@ def _card_without_widget(folder):
 def test_a_folder_that_fails_validation_names_each_problem(checkpoint, damage, message):
     damage(checkpoint)
     with pytest.raises(ValidationError, match=message):
+        validate_checkpoint(checkpoint, allow_below_baseline=True)
+
+
+def test_a_checkpoint_below_its_own_baseline_is_refused(checkpoint, hub, capsys, caplog):
+    metrics = json.loads((checkpoint / "metrics.json").read_text())
+    assert metrics["test"]["macro_f1"] < metrics["baseline"]["test"]["macro_f1"]  # the tiny random model
+    with pytest.raises(ValidationError, match=r"below its own TF-IDF baseline's .*--allow-below-baseline"):
         validate_checkpoint(checkpoint)
+    code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", allow_below_baseline=False)
+    assert code == 1 and "below its own TF-IDF baseline" in err and hub.calls == []
+
+
+def test_sharing_below_the_baseline_on_purpose_is_recorded_in_the_card(checkpoint, hub, capsys, caplog):
+    card = (checkpoint / "README.md").read_text()
+    assert "Below its own baseline" in card and "on purpose" not in card
+    code, out, _ = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--dry-run")
+    assert code == 0 and "would be re-rendered" in out and (checkpoint / "README.md").read_text() == card
+    code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny")
+    assert code == 0, err
+    card = (checkpoint / "README.md").read_text()
+    assert "shared on the Hub on purpose" in card and "`scripts/push_to_hub.py --allow-below-baseline`" in card
+    assert hub.calls[-1][0] == "upload_folder"
 
 
 def test_dry_run_prints_every_file_it_would_upload_and_calls_nothing(checkpoint, hub, capsys, caplog):

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, tiny_config
 from train.config import ConfigError
-from train.resume import RUN_INFO, last_complete_checkpoint, prepare_work_dir
+from train.resume import RUN_INFO, check_finished_run, last_complete_checkpoint, prepare_work_dir
 from train.run import train
 
 # 200 sentences, batch 16: 13 steps an epoch, 26 in all; a checkpoint every 4 steps, so the
@@ -96,6 +96,26 @@ def test_resuming_with_another_config_is_refused_and_names_the_difference(tiny_b
         prepare_work_dir(partial, changed, resume=True, is_main=True)
     same_but_resume_flag = _info(tiny_bert, tmp_path, "train.resume=true")
     assert prepare_work_dir(partial, same_but_resume_flag, resume=True, is_main=True) == str(partial / "checkpoint-4")
+
+
+def test_a_finished_run_is_not_replaced_by_a_run_with_other_settings(tiny_bert, tmp_path):
+    finished = tmp_path / "tiny"
+    finished.mkdir()
+    (finished / RUN_INFO).write_text(json.dumps(_info(tiny_bert, tmp_path)), encoding="utf-8")
+    check_finished_run(finished, _info(tiny_bert, tmp_path), overwrite=False)  # the same command again: fine
+    changed = _info(tiny_bert, tmp_path, "train.learning_rate=5e-4")
+    with pytest.raises(ConfigError, match=r"finished run[\s\S]*config.train.learning_rate: 0.001 \(finished run\) vs 0.0005 \(now\)"
+                                          r"[\s\S]*train.overwrite=true[\s\S]*train.run_name"):
+        check_finished_run(finished, changed, overwrite=False)
+    check_finished_run(finished, changed, overwrite=True)
+
+
+def test_training_refuses_before_loading_anything(tiny_run, tiny_bert):
+    run_dir, _ = tiny_run
+    cfg = tiny_config(tiny_bert, run_dir.parent, "train.learning_rate=5e-4")
+    with pytest.raises(ConfigError, match="holds a finished run trained with other settings"):
+        train(cfg)
+    assert (run_dir / "model.safetensors").is_file()
 
 
 def test_resume_false_deletes_the_interrupted_run_and_starts_over(tiny_bert, tmp_path):

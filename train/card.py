@@ -58,7 +58,28 @@ def load_card_inputs(checkpoint: str | Path) -> dict:
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"{checkpoint}: not a finished checkpoint, missing {', '.join(missing)}")
-    return {name: json.loads(path.read_text(encoding="utf-8")) for name, path in files.items()}
+    inputs = {name: json.loads(path.read_text(encoding="utf-8")) for name, path in files.items()}
+    groups = [g for groups in inputs["evaluation"]["model"].get("by_field", {}).values() for g in groups.values()]
+    if any("macro_f1_present" not in g for g in groups):
+        raise ValueError(
+            f"{files['evaluation']} was written by an older version of the report; rewrite it with "
+            f"`python -m train.evaluate --model {checkpoint} --data <test file> --out {checkpoint}/report`"
+        )
+    for name in ("train_log", "run_info"):  # older checkpoints may lack them; the card then says "not recorded"
+        path = checkpoint / f"{name}.json"
+        inputs[name] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return inputs
+
+
+def training_time(inputs: dict) -> str:
+    """The Trainer's own measured train_runtime, as "7 min 20 s on cpu" (never typed by hand)."""
+    runtime = next((e["train_runtime"] for e in reversed(inputs.get("train_log") or []) if "train_runtime" in e), None)
+    if runtime is None:
+        return "not recorded"
+    launch = (inputs.get("run_info") or {}).get("launch", {})
+    where = f" on {launch['device']}" + (f" × {launch['world_size']} processes" if launch.get("world_size", 1) > 1 else "") if launch.get("device") else ""
+    minutes, seconds = divmod(round(runtime), 60)
+    return f"{minutes} min {seconds} s{where}" if minutes else f"{seconds} s{where}"
 
 
 def card_metadata(inputs: dict) -> dict:
@@ -97,13 +118,34 @@ def card_metadata(inputs: dict) -> dict:
     return meta
 
 
+PRODUCT_BACKBONE = re.compile(r"^(indobenchmark|indolem)/indobert", re.IGNORECASE)
+
+
+def stand_in_notice(backbone: str) -> str | None:
+    """What the card must say when the checkpoint is not fine-tuned from the product's backbone
+    (IndoBERT by Hub id), which the card's metadata and intended use promise; None when it is."""
+    if PRODUCT_BACKBONE.match(backbone) and is_hub_id(backbone):
+        return None
+    if is_bundled(backbone):
+        what = f"`{backbone}`, a small multilingual stand-in that trains on a laptop CPU without Hub access"
+    elif is_hub_id(backbone):
+        what = f"`{backbone}`, not IndoBERT"
+    else:
+        what = (f"the local folder `{backbone}`; this card cannot say which pretrained model that was "
+                "(a local copy of IndoBERT, a test model, anything), so it names no `base_model`")
+    return f"This checkpoint was fine-tuned from {what}."
+
+
 def is_hub_id(name: str) -> bool:
     return bool(re.fullmatch(r"[\w.-]+/[\w.-]+", name)) and not Path(name).exists()
 
 
-def render_card(checkpoint: str | Path, *, report_link: str = "report", reference_config: str | None = None) -> str:
+def render_card(
+    checkpoint: str | Path, *, report_link: str = "report", reference_config: str | None = None, shared_below_baseline: bool = False
+) -> str:
     """The model card of `checkpoint`. `report_link` is where the card's readers find the
-    report's figures; `reference_config` marks the card as the repository's reference run."""
+    report's figures; `reference_config` marks the card as the repository's reference run;
+    `shared_below_baseline` records that it was uploaded although it scores below its baseline."""
     inputs = load_card_inputs(checkpoint)
     env = Environment(
         loader=FileSystemLoader(Path(__file__).with_name("templates")), undefined=StrictUndefined,
@@ -122,10 +164,18 @@ def render_card(checkpoint: str | Path, *, report_link: str = "report", referenc
         counts=counts, splits=list(counts), totals={s: sum(c.values()) for s, c in counts.items()},
         temperature=float(inputs["model_config"].get("calibration_temperature") or 1.0),
         backbone=inputs["config"]["model"]["model_name_or_path"], dataset_id=DATASET_ID,
+        stand_in=stand_in_notice(inputs["config"]["model"]["model_name_or_path"]), below_baseline=below_baseline(ev),
+        shared_below_baseline=shared_below_baseline,
         backbone_text=describe(inputs["config"]["model"]["model_name_or_path"]),
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
-        example=WIDGET_EXAMPLES[0],
+        example=WIDGET_EXAMPLES[0], training_time=training_time(inputs),
     )
+
+
+def below_baseline(evaluation: dict) -> bool:
+    """True when the checkpoint's test macro-F1 is below its own TF-IDF baseline's."""
+    baseline = evaluation.get("baseline")
+    return bool(baseline) and evaluation["model"]["macro_f1"] < baseline["macro_f1"]
 
 
 def main(argv=None) -> int:
@@ -137,7 +187,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         card = render_card(args.checkpoint, report_link=args.report_link, reference_config=args.reference_config)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     out = args.out or args.checkpoint / "README.md"

@@ -29,12 +29,12 @@ BOOTSTRAP_SEED = 0
 
 def score_predictions(pred, examples: list[dict], labels: list[str], *, seed: int = BOOTSTRAP_SEED, n_resamples: int = N_RESAMPLES) -> dict:
     """Classification metrics of one set of predictions, with bootstrap intervals and a
-    macro-F1 breakdown by every metadata field all examples carry."""
+    breakdown by every metadata field all examples carry (see `train.metrics.breakdown`)."""
     gold = [e["label"] for e in examples]
     scores = classification_report(pred, gold, labels)
     scores["ci"] = bootstrap_ci(gold, pred, n_resamples=n_resamples, seed=seed)
     scores["by_field"] = {
-        name: breakdown(gold, pred, [e[name] for e in examples])
+        name: breakdown(gold, pred, [e[name] for e in examples], labels)
         for name in BREAKDOWN_FIELDS if examples and all(name in e for e in examples)
     }
     return scores

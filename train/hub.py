@@ -38,14 +38,16 @@ class Validated:
     """indosec's label and score for each widget example."""
 
 
-def validate_checkpoint(folder: str | Path) -> Validated:
+def validate_checkpoint(folder: str | Path, *, allow_below_baseline: bool = False) -> Validated:
     """Check the folder is complete and loads, then predict the card's widget examples with
-    both `indosec.load` and `transformers.pipeline` (they must agree)."""
+    both `indosec.load` and `transformers.pipeline` (they must agree). A checkpoint whose test
+    macro-F1 is below its own baseline's is refused unless `allow_below_baseline`."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError(f"{folder}: no such checkpoint folder")
     problems, labels = _check_config(folder)
     problems += _check_weights(folder)
+    problems += _check_quality(folder, allow_below_baseline)
     card_problems, widget = _check_card(folder)
     problems += card_problems
     if problems:
@@ -75,6 +77,26 @@ def _check_weights(folder: Path) -> list[str]:
     if pickles:
         problems.append(f"pickle files would be shared: {', '.join(pickles)} (remove them; safetensors only)")
     return problems
+
+
+def _check_quality(folder: Path, allow_below_baseline: bool) -> list[str]:
+    path = folder / "metrics.json"
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+        model, baseline = metrics["test"]["macro_f1"], metrics["baseline"]["test"]["macro_f1"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [f"{path.name}: missing or without test and baseline macro-F1 (is this a finished run of `python -m train`?)"]
+    if model < baseline and not allow_below_baseline:
+        return [
+            f"test macro-F1 {model:.3f} is below its own TF-IDF baseline's {baseline:.3f}: not worth sharing as a classifier. "
+            "Pass --allow-below-baseline to upload it anyway (its card will say so)"
+        ]
+    return []
+
+
+def is_below_baseline(folder: str | Path) -> bool:
+    metrics = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
+    return metrics["test"]["macro_f1"] < metrics["baseline"]["test"]["macro_f1"]
 
 
 def _check_card(folder: Path) -> tuple[list[str], list[str]]:

@@ -36,24 +36,46 @@ def confusion_matrix_figure(matrix, labels: list[str]) -> Figure:
     return fig
 
 
+SPARSE_BIN = 10
+
+
 def reliability_figure(before: list[dict], after: list[dict], *, ece_before: float, ece_after: float, temperature: float) -> Figure:
     """Reliability diagram: accuracy against mean confidence per bin, before and after
-    temperature scaling, with the diagonal of perfect calibration; below it, how many
-    predictions fall in each bin (after scaling)."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 7), height_ratios=(3, 1), sharex=True, layout="constrained")
+    temperature scaling, with the diagonal of perfect calibration. Each calibrated point is
+    labelled with its bin's count, and bins of fewer than SPARSE_BIN predictions are drawn
+    hollow: their accuracy is noise. Below, how many predictions fall in each bin, calibrated
+    (bars, counted) and raw (outline). The legend sits outside the axes, so it covers no point."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 7.6), height_ratios=(3, 1.2), sharex=True, layout="constrained")
     top.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
-    for bins, name, ece, style in ((before, "uncalibrated", ece_before, "o:"), (after, f"T = {temperature:.2f}", ece_after, "s-")):
+    for bins, name, ece, marker, color in ((before, "raw (T = 1)", ece_before, "o", "tab:orange"), (after, f"calibrated (T = {temperature:.2f})", ece_after, "s", "tab:blue")):
         used = [b for b in bins if b["count"]]
-        top.plot([b["confidence"] for b in used], [b["accuracy"] for b in used], style, label=f"{name} (ECE {ece:.3f})")
+        x, y = [b["confidence"] for b in used], [b["accuracy"] for b in used]
+        top.plot(x, y, linestyle=":" if bins is before else "-", color=color, label=f"{name}, ECE {ece:.3f}")
+        full = [(b["confidence"], b["accuracy"]) for b in used if b["count"] >= SPARSE_BIN]
+        sparse = [(b["confidence"], b["accuracy"]) for b in used if b["count"] < SPARSE_BIN]
+        if full:
+            top.plot(*zip(*full), marker, color=color)
+        if sparse:
+            top.plot(*zip(*sparse), marker, color=color, markerfacecolor="white")
+    for b in after:
+        if b["count"]:
+            top.annotate(str(b["count"]), (b["confidence"], b["accuracy"]), textcoords="offset points", xytext=(0, -13),
+                         ha="center", fontsize=7, color="tab:blue")
+    top.plot([], [], "s", color="tab:blue", markerfacecolor="white", label=f"hollow: bin of < {SPARSE_BIN} predictions")
     top.set_xlim(0, 1)
-    top.set_ylim(0, 1)
+    top.set_ylim(-0.05, 1.05)
     top.set_ylabel("accuracy in bin")
-    top.set_title("Reliability diagram")
-    top.legend(loc="upper left")
+    top.set_title("Reliability diagram (numbers: predictions per calibrated bin)", fontsize=10)
+    fig.legend(loc="outside upper center", ncols=2, fontsize=8, frameon=False)
     width = after[0]["upper"] - after[0]["lower"] if after else 0.1
-    bottom.bar([b["lower"] for b in after], [b["count"] for b in after], width=width, align="edge", color="tab:blue", alpha=0.6)
+    bars = bottom.bar([b["lower"] for b in after], [b["count"] for b in after], width=width, align="edge", color="tab:blue", alpha=0.6)
+    bottom.bar_label(bars, labels=[str(b["count"]) if b["count"] else "" for b in after], fontsize=7)
+    bottom.stairs([b["count"] for b in before], [b["lower"] for b in before] + [before[-1]["upper"]] if before else [0, 1],
+                  color="tab:orange", linestyle=":", label="raw confidence")
     bottom.set_xlabel("confidence (top class probability)")
     bottom.set_ylabel("predictions")
+    bottom.set_title("Predictions per bin: bars calibrated, dotted outline raw", fontsize=9)
+    bottom.margins(y=0.2)
     return fig
 
 

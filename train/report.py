@@ -41,7 +41,7 @@ def render_report(metrics: dict, rows: list[dict]) -> str:
         "## Confusion matrix (rows gold, columns predicted)\n\n" + confusion_table(metrics) + "\n\n![confusion matrix](confusion_matrix.png)",
     ]
     for field, groups in metrics["model"].get("by_field", {}).items():
-        parts.append(f"## Macro-F1 by {field}\n\n" + breakdown_table(metrics, field, groups))
+        parts.append(f"## By {field}\n\n" + breakdown_table(metrics, field, groups))
     parts += [
         "## Calibration\n\n" + calibration_text(metrics["calibration"], run) + "\n\n![reliability diagram](reliability.png)",
         f"## The {N_CONFIDENT_ERRORS} most confident errors\n\n" + confident_errors_table(rows),
@@ -104,10 +104,17 @@ def confusion_table(metrics: dict) -> str:
 
 def breakdown_table(metrics: dict, field: str, groups: dict) -> str:
     base = (metrics.get("baseline") or {}).get("by_field", {}).get(field, {})
-    lines = [f"| {field} | sentences | macro-F1 | accuracy | baseline macro-F1 |", "|---|---|---|---|---|"]
+    lines = [
+        "F1 is computed over the gold labels present in each group only (macro-F1 over absent labels would "
+        "score a one-label group's stray predictions as classes at 0). Flagged groups do not compare with the others.",
+        "",
+        f"| {field} | sentences | accuracy | baseline accuracy | macro-F1 (labels present) | F1 per label present (sentences) | flag |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for value, g in groups.items():
-        b = _num(base[value]["macro_f1"]) if value in base else "n/a"
-        lines.append(f"| {_cell(value)} | {g['n']} | {_num(g['macro_f1'])} | {_num(g['accuracy'])} | {b} |")
+        b = _num(base[value]["accuracy"]) if value in base else "n/a"
+        per_label = ", ".join(f"{lab} {_num(v['f1'])} ({v['n']})" for lab, v in g["per_label"].items())
+        lines.append(f"| {_cell(value)} | {g['n']} | {_num(g['accuracy'])} | {b} | {_num(g['macro_f1_present'])} | {per_label} | {g['flag'] or ''} |")
     return "\n".join(lines)
 
 
