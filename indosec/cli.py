@@ -189,7 +189,7 @@ def _flush(clf, chunk: list[Record], out, threshold) -> None:
 
 
 def _write_documents(clf, paths: list[Path], out, threshold) -> int:
-    status = EXIT_OK
+    status, labelled = EXIT_OK, 0
     for path in paths:
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -201,8 +201,12 @@ def _write_documents(clf, paths: list[Path], out, threshold) -> int:
         if not doc.sentences:
             print(f"{path}: no sentences found", file=sys.stderr)
             status = EXIT_BAD_INPUT
+        labelled += bool(doc.sentences)
         out.write(json.dumps({"document": str(path)} | dataclasses.asdict(doc), ensure_ascii=False) + "\n")
         out.flush()
+    if not labelled:
+        print(f"indosec: error: no sentence found in any of the {len(paths)} document(s); nothing labelled", file=sys.stderr)
+        return EXIT_FAILED
     return status
 
 
