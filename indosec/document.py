@@ -41,12 +41,12 @@ DEFAULT_MAX_CHARS = 2000
 # seen in Indonesian news; single letters (initials such as "H." or "M.") are handled apart.
 ABBREVIATIONS = frozenset(
     """
-    jl jln gg no nomor rt rw kec kab kel kota prov kp ds dsn blok
-    dr drs dra ir prof hj bpk sdr sdri tn ny nn st sh se mm mh msi phd
+    jl jln gg no nomor rt rw kec kab kel prov kp ds dsn blok
+    dr drs dra ir prof hj bpk sdr sdri tn ny nn st sh se mm mh msi phd moh muh mhd dok
     kapt letkol kol mayjen brigjen jend jenderal irjen kombes akbp kompol akp iptu ipda aiptu pol purn inf mar
     bripka brigpol briptu bharada serka sertu serda praka kopda koptu pratu lettu letda
     mr mrs ms jr sr vs etc al
-    dll dsb dst dkk sbb yth tgl hlm hal thn th bln kg km cm mm ha rp us tbk pt cv
+    dll dsb dst dkk sbb yth tgl hlm thn th bln kg km cm mm ha rp us tbk pt cv
     an ap ub up sd ttd
     """.split()
 )
@@ -54,6 +54,9 @@ ABBREVIATIONS = frozenset(
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")
 _SENTENCE_END = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+(\S))")
 _OPENERS = "\"'“‘«([-–—"
+_BEFORE_NUMBER = frozenset({"hal"})
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}\.")
+MAX_HEADLINE_WORDS = 20
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 _TERMINAL = tuple(".!?…:;\"'”’»)]")
@@ -61,21 +64,45 @@ _BOILERPLATE = re.compile(
     r"""^\W*(?:
         baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|artikel\s+terkait|berita\s+terkait
       | (?:editor|penulis|reporter|pewarta|penyunting|redaktur|sumber|foto|fotografer|video|caption)\s*:
+      | (?:kontributor|red|penerjemah|terjemah|kolumnis|infografis|oleh|pilihan\s+editor|baca)\s*:
+      | (?:penulis|reporter|editor)\s+[^|:]{2,40}\|          # "Penulis Ani | Editor Budi"
+      | \(?penulis\s+adalah\b | \*\) | tulisan\s+ini\s+(?:adalah|merupakan)\s+(?:opini|pendapat|kiriman)
+      | simak\s+(?:video|breaking|berita)\b | baca\s+artikel\b | dapatkan\s+update\b
+      | ikuti\s+(?:berita|sputnik|update)\b | laporan\s+wartawan\b | diterjemahkan\s+(?:oleh|dari)\b
+      | artikel\s+ini\s+telah\s+dibagikan\b | (?:enditem|selesai)\W*$
       | share\s+this | bagikan\s*: | tags?\s*: | copyright\b | ©
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
 _BARE_TAG = re.compile(r"^\W*tags?\W*$", re.IGNORECASE)
+# Furniture that has a shape rather than a keyword: "REUTERS | AL JAZEERA", a section label or a
+# reporter's name in capitals ("OPINI", "ANDITA RAHMA"), a bracketed channel header, a byline
+# without a colon ("Oleh Yosef Kambu", "Kolom oleh Hendra Wijaya"; not "Oleh karena itu, ...").
+_SHAPED_FURNITURE = re.compile(
+    r"""^(?:[A-Z][A-Z .]+(?:\s*\|\s*[A-Z][A-Z .]+)+
+      | [A-Z]+(?:\s[A-Z]+){0,2}
+      | \[[^\]]*\]
+      | (?i:kolom\s+)?(?i:oleh)\s+(?!(?i:karena|sebab|itu)\b)[^.!?]{2,80}
+    )$""",
+    re.VERBOSE,
+)
 # "Baca Juga:" alone on its line: the linked headline(s) follow on the next line(s)
 _LINK_HEADER = re.compile(
     r"^\W*(?:baca\s+(?:juga|pula)|simak\s+juga|lihat\s+juga|artikel\s+terkait|berita\s+terkait)\W*$", re.IGNORECASE
 )
 _BULLET = tuple("•·*-–—►>")
 MAX_LINK_WORDS = 25
-_CREDIT = r"\(\s*[^\W\d_*][\w*]{0,9}(?:\s*/\s*[\w*]{1,10}){0,3}\s*\)|\(\s*\*\s*\)"
+_CREDIT = (
+    r"\(\s*[^\W\d_*][\w*]{0,9}(?:\s*/\s*[\w*]{1,10}){0,3}\s*\)|\(\s*\*\s*\)"
+    r"|\([^()]{0,20}\b(?i:foto|dok|photo|ist)\b[^()]{0,40}\)"  # (AP Photo), (Dok. Prokopim), (FOTO: RADAR LAMONGAN)
+    r"|\([A-Za-z]{1,3}\.[A-Z]\d{3}(?:/[^()]{1,20})?\)"  # Antara: (Uu.G003), (T.G001/B. Kunto)
+    r"|\([^\W\d_][^()]{0,25}/[^()]{1,25}\)"  # (IRIB Indonesia/PH), (tribun-medan.com/fbg)
+)
 _CREDIT_LINE = re.compile(rf"^\s*(?:{_CREDIT})\s*$")
 _TRAILING_CREDIT = re.compile(rf"(?<=[.!?\"”’])\s*(?:{_CREDIT})\s*$")
 _DATELINE = re.compile(r"^(?P<head>[^\s\"“][^\n]{0,60}?)\s*[-–—]{1,2}\s+(?=\S)")
+# A place or outlet in title case, optionally ", Outlet": the dateline of Detik-style pages
+_TITLE_CASE_PLACE = re.compile(r"[A-Z][\w'.]*(?: [A-Z][\w'.]*){0,3}(?:, [A-Z][\w'.]*(?: [A-Z][\w'.]*){0,2})?")
 _DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.IGNORECASE)
 
 
@@ -126,7 +153,8 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
             in_tags = True
         # tag words after a bare "TAG" line: a few words each, no sentence punctuation
         is_tag = in_tags and len(line.split()) <= 4 and not line.endswith(_TERMINAL)
-        if is_tag or _BARE_TAG.match(line) or _BOILERPLATE.match(line) or _CREDIT_LINE.match(line):
+        furniture = _BOILERPLATE.match(line) or _CREDIT_LINE.match(line) or (len(line.split()) <= 12 and _SHAPED_FURNITURE.match(line))
+        if is_tag or _BARE_TAG.match(line) or furniture:
             if block:
                 yield block
             block = None
@@ -154,16 +182,31 @@ def _sentences_in_block(text: str, start: int, end: int) -> Iterator[tuple[int, 
     skip = _dateline_length(block)
     trailing = _TRAILING_CREDIT.search(block)
     stop = trailing.start() if trailing else len(block)
+    if _is_headline(block):
+        yield from _trimmed(text, start, start + stop)
+        return
     quotes = _closed_quotes(block)
     quote_starts = [a for a, _ in quotes]
     cut = skip
     for m in _SENTENCE_END.finditer(block, skip, stop):
+        if _LIST_NUMBER.fullmatch(block, cut, m.end()):
+            continue  # "1. Pengepungan selama 18 bulan": the item's number, not a sentence
         i = bisect.bisect_left(quote_starts, m.end()) - 1  # last quotation opening before here
         inside_quote = i >= 0 and m.end() < quotes[i][1]
         if not inside_quote and _is_boundary(block, m):
             yield from _trimmed(text, start + cut, start + m.end())
             cut = m.end()
     yield from _trimmed(text, start + cut, start + stop)
+
+
+def _is_headline(block: str) -> bool:
+    """One line, a few words, no full stop at its end: a headline, whose "!" or "?" does not end
+    a sentence ("BAQIYAH! Kabar Gembira dari Bumi Syam", "Apa yang Terjadi di El Fasher? Ini 5 Fakta")."""
+    line = block.strip()
+    return (
+        "\n" not in line and len(line.split()) <= MAX_HEADLINE_WORDS
+        and not line.endswith((".", "…", ":", "。", '"', "”", "'", "’")) and not re.search(r"[.。]\s*(?![a-z])\S", line)
+    )
 
 
 def _is_boundary(block: str, m: re.Match) -> bool:
@@ -177,6 +220,8 @@ def _is_boundary(block: str, m: re.Match) -> bool:
     word = before[-1].lstrip(_OPENERS) if before else ""
     if len(word) == 1 and word.isalpha():
         return False  # an initial: "H. Ahmad", "M. Yusuf"
+    if word.casefold() in _BEFORE_NUMBER and nxt.isdigit():
+        return False  # "hal. 12"; "tiga hal. Pertama" still ends
     return word.casefold() not in ABBREVIATIONS and not _DOTTED.fullmatch(word)
 
 
@@ -215,6 +260,7 @@ def _dateline_length(block: str) -> int:
         or _DOMAIN.search(head)  # Liputan6.com, TEMPO.CO
         or re.search(r"\([^)]{2,30}\)", head)  # Jakarta (Antara)
         or ("," in head and re.search(r"\b[A-Z]{2,}\b", head))  # Jakarta, CNN Indonesia
+        or (_TITLE_CASE_PLACE.fullmatch(head) and rest[:1].isupper())  # Jakarta, Teheran, ParsToday, Al Mayadeen Indonesia
     )
     sentence_like_head = re.search(r"[!?]|\.(?:\s|$)", head) or len(head.split()) > 8
     # an all-caps headline "BOM GUNCANG IDLIB - 16 TEWAS" has no lower-case text after the dash

@@ -4,6 +4,7 @@
     # a second annotator labels /tmp/blind.jsonl following data/GUIDELINES.md only,
     # writing {"id": ..., "label": ...} lines to data/annotation/second_pass.jsonl
     python scripts/agreement.py score data/ data/annotation/second_pass.jsonl
+    python scripts/agreement.py score data/ data/annotation/articles_second_pass.jsonl   # whole articles
 
 `score` prints Cohen's kappa, raw agreement, per-label agreement and every disagreement.
 """
@@ -39,15 +40,41 @@ def sample(data_dir: Path, fraction: float, seed: int, out: Path) -> None:
     print(f"{len(chosen)} of {len(ids)} sentences written to {out} (labels withheld)")
 
 
+def read_article_sentences(data_dir: Path) -> dict[tuple[str, str], dict]:
+    """Article sentences keyed by (article id, sentence text)."""
+    rows = {}
+    for split in SPLITS:
+        for line in (data_dir / "articles" / f"{split}.jsonl").open(encoding="utf-8"):
+            if line.strip():
+                a = json.loads(line)
+                for s in a["sentences"]:
+                    rows.setdefault((a["id"], s["text"]), {"text": s["text"], "label": s["label"]})
+    return rows
+
+
 def score(data_dir: Path, second: Path) -> None:
-    rows = read_data(data_dir)
+    """Second labels are {"id", "label"} for sentences, or {"article", "text", "label"} for
+    article sentences (a sentence the splitter no longer yields is skipped, and counted)."""
+    rows, article_rows, skipped = read_data(data_dir), None, 0
     pairs = []
     for n, line in enumerate(second.open(encoding="utf-8"), 1):
-        if line.strip():
-            r = json.loads(line)
-            if r["id"] not in rows:
-                raise SystemExit(f"{second}:{n}: id {r['id']!r} is not in {data_dir}")
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        if "article" in r:
+            article_rows = article_rows or read_article_sentences(data_dir)
+            key = (r["article"], r["text"])
+            if key not in article_rows:
+                skipped += 1
+                continue
+            rows[key] = article_rows[key]
+            pairs.append((key, rows[key]["label"], r["label"]))
+        elif r["id"] not in rows:
+            raise SystemExit(f"{second}:{n}: id {r['id']!r} is not in {data_dir}")
+        else:
             pairs.append((r["id"], rows[r["id"]]["label"], r["label"]))
+    if skipped:
+        print(f"{skipped} second label(s) skipped: their sentence is no longer one the splitter yields")
     first = [p[1] for p in pairs]
     other = [p[2] for p in pairs]
     labels = sorted(set(first) | set(other))

@@ -1,7 +1,9 @@
 """Split labelled sentences into train/validation/test (about 80/10/10), stratified by label
-and by `hard`, grouped by `story` so that no story spans two splits.
+and by `hard`, grouped by `story` so that no story spans two splits; with --articles, split
+whole labelled articles the same way, stratified by outlet style and by theatre.
 
     python scripts/split_data.py data/train.jsonl data/validation.jsonl data/test.jsonl --out data/
+    python scripts/split_data.py --articles data/articles/*.jsonl --out data/articles/
 
 Deterministic: the result depends only on the rows and --seed, not on input order, so it can
 be re-run on its own output. Rows without an `id` get one (`isn-00001`, ...).
@@ -57,23 +59,60 @@ def assign_stories(rows: list[dict], seed: int) -> dict[str, str]:
     return assignment
 
 
+ARTICLE_FIELD_ORDER = ("id", "outlet_style", "theatre", "date", "story", "text", "sentences")
+
+
+def assign_article_stories(rows: list[dict], seed: int) -> dict[str, str]:
+    """Greedy over stories, largest first: each goes to the split furthest below its share of
+    both the story's outlet styles and theatres (counted in sentences), so the splits are
+    stratified on the two at once."""
+    stories = defaultdict(list)
+    for r in rows:
+        stories[r["story"]].append(r)
+    total, filled = Counter(), defaultdict(Counter)
+    keys = {}
+    for story, members in stories.items():
+        keys[story] = Counter()
+        for m in members:
+            keys[story][("style", m["outlet_style"])] += len(m["sentences"])
+            keys[story][("theatre", m["theatre"])] += len(m["sentences"])
+        total.update(keys[story])
+    rng = random.Random(seed)
+    order = sorted(stories)
+    rng.shuffle(order)
+    order.sort(key=lambda st: -sum(len(m["sentences"]) for m in stories[st]))
+    assignment = {}
+    for story in order:
+        need = lambda split: sum(FRACTIONS[split] * total[k] - filled[split][k] for k in keys[story])  # noqa: E731
+        split = max(FRACTIONS, key=need)
+        assignment[story] = split
+        filled[split].update(keys[story])
+    return assignment
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("inputs", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("data"))
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--articles", action="store_true", help="the inputs are whole labelled articles")
     args = parser.parse_args()
-    rows = read_pool(args.inputs)
-    assignment = assign_stories(rows, args.seed)
+    if args.articles:
+        rows = sorted((json.loads(line) for p in args.inputs for line in p.open(encoding="utf-8") if line.strip()), key=lambda r: r["id"])
+        assignment, order = assign_article_stories(rows, args.seed), ARTICLE_FIELD_ORDER
+    else:
+        rows = read_pool(args.inputs)
+        assignment, order = assign_stories(rows, args.seed), FIELD_ORDER
     out = {s: [] for s in FRACTIONS}
     for r in rows:
-        out[assignment[r["story"]]].append({k: r[k] for k in FIELD_ORDER if k in r})
+        out[assignment[r["story"]]].append({k: r[k] for k in order if k in r})
     args.out.mkdir(parents=True, exist_ok=True)
     for split, split_rows in out.items():
         tmp = args.out / f".{split}.jsonl.tmp"
         tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in split_rows), encoding="utf-8")
         tmp.replace(args.out / f"{split}.jsonl")
-        print(split, len(split_rows), dict(sorted(Counter(r["label"] for r in split_rows).items())))
+        labels = Counter(x["label"] for r in split_rows for x in r["sentences"]) if args.articles else Counter(r["label"] for r in split_rows)
+        print(split, len(split_rows), dict(sorted(labels.items())))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ def tiny_config(model_path, output_dir, *overrides):
 
     return load_config(
         [ROOT / "configs" / "tiny.yaml"],
-        [f"model.model_name_or_path={model_path}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}", *overrides],
+        [f"model.model_name_or_path={model_path}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}",
+         f"data.article_dir={ROOT / 'data' / 'articles'}", *overrides],
     )
 
 

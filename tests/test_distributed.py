@@ -24,7 +24,7 @@ LAUNCHERS = {
 def _launch(launcher, tiny_bert, output_dir):
     port = _free_port()
     command = [sys.executable, *(a.format(port=port) for a in LAUNCHERS[launcher]), "-m", "train", str(ROOT / "configs" / "tiny.yaml"),
-               f"model.model_name_or_path={tiny_bert}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}"]
+               f"model.model_name_or_path={tiny_bert}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}", f"data.article_dir={ROOT / 'data' / 'articles'}"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -56,9 +56,9 @@ def test_two_processes_train_one_job_and_write_one_complete_checkpoint(two_proce
     assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")], "no half-written files from a second writer"
     info = json.loads((run_dir / "run_info.json").read_text())
     assert info["launch"]["world_size"] == 2
-    # 200 sentences over 2 processes at 16 each: 7 steps an epoch, 14 for 2 epochs (one process: 26)
+    # 200 sentences and 50 article sentences over 2 processes at 16 each: 8 steps an epoch, 16 for 2 epochs (one process: 32)
     steps = max(entry.get("step", 0) for entry in json.loads((run_dir / "train_log.json").read_text()))
-    assert steps == 2 * math.ceil(200 / 2 / 16)
+    assert steps == 2 * math.ceil((200 + 50) / 2 / 16)
     # evaluation gathers both processes' shares without the sampler's padding duplicates
     metrics = json.loads((run_dir / "metrics.json").read_text())
     test_rows = sum(1 for line in (ROOT / "data" / "test.jsonl").open() if line.strip())

@@ -201,3 +201,64 @@ def test_a_megabyte_without_punctuation_is_cut_into_bounded_pieces():
     assert " ".join(s.text for s in spans) == article  # cut only at spaces, nothing lost
     unbroken = "a" * 5000
     assert [len(s.text) for s in split_sentences(unbroken, max_chars=2000, dedupe=False)] == [2000, 2000, 1000]
+
+
+# Cases found while labelling whole articles (data/articles/): each was a wrong boundary or kept furniture.
+
+@pytest.mark.parametrize("line, sentence", [
+    ("Jakarta - Pemerintah Indonesia menyatakan prihatin.", "Pemerintah Indonesia menyatakan prihatin."),
+    ("Teheran, ParsToday – Kemlu Iran mengecam serangan itu.", "Kemlu Iran mengecam serangan itu."),
+    ("Al Mayadeen Indonesia - Pasukan pendudukan terus bergerak.", "Pasukan pendudukan terus bergerak."),
+    ("Kyiv - Dinas Keamanan Ukraina mengklaim serangan itu.", "Dinas Keamanan Ukraina mengklaim serangan itu."),
+])
+def test_title_case_datelines_are_left_out(line, sentence):
+    assert texts(line) == [sentence]
+
+
+@pytest.mark.parametrize("headline", [
+    "BAQIYAH! Kabar Gembira dari Bumi Syam Meski Musuh Bersorak",
+    "Apa yang Terjadi di El Fasher? Ini 5 Fakta Jatuhnya Kota Terakhir Darfur",
+    "Allahu Akbar! Damaskus Merdeka, Rezim Runtuh Setelah 54 Tahun",
+])
+def test_a_headline_is_not_cut_at_its_exclamation_or_question_mark(headline):
+    assert texts(headline + "\n\nBody paragraph satu. Body paragraph dua.")[0] == headline
+
+
+@pytest.mark.parametrize("article, expected", [
+    ("Pertempuran menghancurkan sebagian besar kota. Observatorium mencatat 3.250 orang tewas.",
+     ["Pertempuran menghancurkan sebagian besar kota.", "Observatorium mencatat 3.250 orang tewas."]),
+    ("Saya mengusulkan tiga hal. Pertama, pengawasan. Lihat hal. 12 untuk rinciannya.",
+     ["Saya mengusulkan tiga hal.", "Pertama, pengawasan.", "Lihat hal. 12 untuk rinciannya."]),
+    ("Isak tangis pecah di rumah keluarga Moh. Faqih di Desa Larangan.", ["Isak tangis pecah di rumah keluarga Moh. Faqih di Desa Larangan."]),
+    ("Berikut faktanya:\n1. Pengepungan selama 18 bulan\n2. Laporan pembantaian di rumah sakit",
+     ["Berikut faktanya:", "1. Pengepungan selama 18 bulan", "2. Laporan pembantaian di rumah sakit"]),
+])
+def test_words_that_are_not_abbreviations_end_sentences_and_list_numbers_do_not(article, expected):
+    assert texts(article) == expected
+
+
+@pytest.mark.parametrize("credit", ["(AP Photo)", "(Dok. Prokopim)", "(Uu.G003)", "(T.G001/B. Kunto)", "(IRIB Indonesia/PH)",
+                                    "(tribun-medan.com/fbg)", "(FOTO: RADAR LAMONGAN)"])
+def test_credits_after_the_last_sentence_or_alone_are_cut(credit):
+    assert texts(f"Bupati meninjau lokasi, Senin (8/7/2024). {credit}\n{credit}\nPolisi berjaga.") == [
+        "Bupati meninjau lokasi, Senin (8/7/2024).", "Polisi berjaga."]
+
+
+@pytest.mark.parametrize("furniture", [
+    "Oleh: Dr. Nur Hidayah Lestari", "Oleh Yosef Kambu", "Kolom oleh Hendra Wijaya", "OLEH: HILMAN FAUZI",
+    "Penulis Rahma Dewi | Editor Irwan Santoso", "*Penulis adalah peneliti di Pusat Kajian Timur Tengah.",
+    "(Penulis adalah analis keamanan maritim di Jakarta.)", "*) Tulisan ini adalah kiriman pembaca.",
+    "Simak video pilihan berikut ini:", "Simak Video \"Momen Ledakan di Makassar\"", "Pilihan Editor: Junta Mali Usir MINUSMA",
+    "Baca: Erdogan Ancam Serang Milisi Kurdi", "Dapatkan update berita pilihan setiap hari dari Kompas.com.",
+    "Ikuti berita terkini Sputnik Indonesia di Telegram.", "Red: Fathurrahman", "Kontributor: Abu Hanif",
+    "Penerjemah: Mohamad Anthoni", "Laporan Wartawan Tribun Medan, Fatah Baginda", "REUTERS | AL JAZEERA | ANADOLU",
+    "OPINI", "ANDITA RAHMA", "[Kanal Pembawa Kabar | Repost dari Amaq]", "Enditem", "Selesai",
+    "Diterjemahkan oleh Tim Al-Ghuraba.", "Artikel ini telah dibagikan 1.872 kali",
+])
+def test_page_furniture_lines_are_dropped(furniture):
+    assert texts(f"Bom meledak di Idlib.\n{furniture}\nPolisi berjaga.") == ["Bom meledak di Idlib.", "Polisi berjaga."]
+
+
+def test_a_sentence_that_opens_with_oleh_stays():
+    assert texts("Oleh karena itu, pemerintah menunda kunjungan.\nOleh sebab itu warga diminta tenang.") == [
+        "Oleh karena itu, pemerintah menunda kunjungan.", "Oleh sebab itu warga diminta tenang."]

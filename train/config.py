@@ -54,13 +54,20 @@ class DataArgs:
     max_train_samples: int | None = None
     """Keep a seeded random sample of N training rows (smoke runs)."""
     max_eval_samples: int | None = None
+    article_dir: str | None = None
+    """Folder of whole labelled articles (train/validation/test.jsonl; see train/articles.py). Its
+    test split is run through document mode and reported in the section "Whole articles"."""
+    train_on_articles: bool = True
+    """With article_dir: add the article train and validation sentences to the sentence data."""
+    max_article_train_samples: int | None = None
+    """Keep a seeded sample of N article training sentences (null: all of them)."""
 
     def __post_init__(self):
         _require(len(self.labels) >= 2, "data.labels", self.labels, "at least two labels")
         _require(len(set(self.labels)) == len(self.labels), "data.labels", self.labels, "unique names")
         _require(all(isinstance(x, str) and x for x in self.labels), "data.labels", self.labels, "non-empty strings")
         _require(1 <= self.min_words <= self.max_words, "data.min_words", self.min_words, "between 1 and data.max_words")
-        for name in ("max_train_samples", "max_eval_samples"):
+        for name in ("max_train_samples", "max_eval_samples", "max_article_train_samples"):
             value = getattr(self, name)
             _require(value is None or value > 0, f"data.{name}", value, "positive or null")
 

@@ -161,11 +161,16 @@ def validate_files(split_paths: dict[str, Path], labels=LABELS, *, required=CORE
             problems.append(f"{path}: no rows")
         split_rows[split] = rows
     problems += check_dataset(split_rows)
+    raise_problems(problems)
+    return split_rows
+
+
+def raise_problems(problems: list[str], what: str = "data") -> None:
+    """DataError listing the first MAX_REPORTED problems and how many more, if any."""
     if problems:
         shown = "\n".join(problems[:MAX_REPORTED])
         more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        raise DataError(f"{len(problems)} data problem(s):\n{shown}{more}")
-    return split_rows
+        raise DataError(f"{len(problems)} {what} problem(s):\n{shown}{more}")
 
 
 def to_examples(rows: list[Row], labels) -> list[dict]:
@@ -211,14 +216,19 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m train.data", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check train/validation/test.jsonl in a folder")
-    v.add_argument("data_dir", type=Path)
+    v.add_argument("data_dir", type=Path, help="holds train/validation/test.jsonl, and articles/ if present")
     v.add_argument("--min-words", type=int, default=MIN_WORDS)
     v.add_argument("--max-words", type=int, default=MAX_WORDS)
     v.add_argument("--core-only", action="store_true", help="require only id, text, label")
     args = parser.parse_args(argv)
     required = CORE_FIELDS if args.core_only else CORE_FIELDS + META_FIELDS
+    article_dir = args.data_dir / "articles"
     try:
         split_rows = validate_files({s: args.data_dir / f"{s}.jsonl" for s in SPLITS}, LABELS, required=required, min_words=args.min_words, max_words=args.max_words)
+        if article_dir.is_dir():
+            from train.articles import article_paths, validate_article_files
+
+            article_rows = validate_article_files(article_paths(article_dir), LABELS)
     except DataError as e:
         print(e, file=sys.stderr)
         return 1
@@ -227,7 +237,14 @@ def main(argv=None) -> int:
     for column in ("theatre", "register", "hard"):
         if column in present:
             print(counts_table(split_rows, column, by="label"), end="\n\n")
-    print(f"OK: {sum(map(len, split_rows.values()))} rows in {args.data_dir}")
+    if article_dir.is_dir():
+        sentences = {s: [Row({"label": x["label"], "outlet_style": r.fields["outlet_style"]}, r.path, r.line) for r in rows for x in r.fields["sentences"]]
+                     for s, rows in article_rows.items()}
+        print(f"Articles in {article_dir}: " + ", ".join(f"{s} {len(rows)}" for s, rows in article_rows.items()), end="\n\n")
+        print(counts_table(sentences, "label"), end="\n\n")
+        print(counts_table(sentences, "outlet_style", by="label"), end="\n\n")
+    print(f"OK: {sum(map(len, split_rows.values()))} rows in {args.data_dir}"
+          + (f", {sum(len(r.fields['sentences']) for rows in article_rows.values() for r in rows)} article sentences in {article_dir}" if article_dir.is_dir() else ""))
     return 0
 
 

@@ -24,7 +24,8 @@ def run_info(cfg) -> dict:
     """Everything needed to say exactly how a checkpoint was produced."""
     return {
         "config": cfg.to_dict(),
-        "data": {split: file_record(cfg.data.path(split)) for split in SPLITS},
+        "data": {split: file_record(cfg.data.path(split)) for split in SPLITS}
+        | ({f"articles_{split}": file_record(Path(cfg.data.article_dir) / f"{split}.jsonl") for split in SPLITS} if cfg.data.article_dir else {}),
         "versions": library_versions(),
         "git": git_state(CODE_ROOT),
         "launch": {

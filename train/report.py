@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from train.articles import documents_markdown
 from train.io import staged_dir, write_bytes_atomic, write_json_atomic, write_jsonl_atomic, write_text_atomic
 from train.plots import confusion_matrix_figure, figure_png, reliability_figure
 
@@ -42,6 +43,8 @@ def render_report(metrics: dict, rows: list[dict]) -> str:
     ]
     for field, groups in metrics["model"].get("by_field", {}).items():
         parts.append(f"## By {field}\n\n" + breakdown_table(metrics, field, groups))
+    if "documents" in metrics:
+        parts.append("## Whole articles (document mode)\n\n" + documents_markdown(metrics["documents"]))
     parts += [
         "## Calibration\n\n" + calibration_text(metrics["calibration"], run) + "\n\n![reliability diagram](reliability.png)",
         f"## The {N_CONFIDENT_ERRORS} most confident errors\n\n" + confident_errors_table(rows),

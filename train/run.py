@@ -28,6 +28,7 @@ from transformers import (
 
 from indosec.classifier import Classifier
 from indosec.safety import check_local_path
+from train.articles import add_article_sentences, evaluate_documents
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.bundled import is_bundled, resolve_bundled
 from train.calibration import fit_temperature
@@ -103,6 +104,7 @@ def train(cfg: Config) -> dict:
         if limit and limit < len(splits[split]):  # a seeded sample: the files are sorted by story, not shuffled
             keep = sorted(random.Random(t.seed).sample(range(len(splits[split])), limit))
             splits[split] = [splits[split][i] for i in keep]
+    articles = add_article_sentences(splits, d, t.seed) if d.article_dir else None  # whole labelled articles
 
     # 2. backbone with a fresh classification head that knows the label names
     tokenizer = AutoTokenizer.from_pretrained(backbone, revision=m.revision)
@@ -172,6 +174,11 @@ def train(cfg: Config) -> dict:
         baseline_probs=baseline_probabilities(baseline, texts["test"], len(labels)),
         fit_logits=logits["validation"], fit_gold=gold["validation"],
     )
+    if articles:
+        evaluation["documents"] = evaluate_documents(
+            clf, articles["test"], labels,
+            baseline_predict=lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1),
+        )
     evaluation["run"] = {
         "model": t.run_name, "evaluated_on": f"the test split ({d.path('test')})", "backbone": m.model_name_or_path,
         "config": cfg.to_dict(), "data_counts": {s: label_counts(ex, labels) for s, ex in splits.items()},
