@@ -33,3 +33,10 @@ def test_training_time_in_the_readme_is_the_one_the_card_renders_from_the_run():
 def test_the_card_and_the_report_are_the_same_run():
     assert f"macro-F1 **{REPORT['model']['macro_f1']:.3f}**" in CARD
     assert f"T = **{REPORT['calibration']['temperature']:.3f}**" in CARD
+
+
+def test_whole_article_figures_match_the_reference_report():
+    docs = REPORT["documents"]
+    for name, fmt in (("model", "**{:.3f}** [{:.3f}, {:.3f}]"), ("baseline", "{:.3f} [{:.3f}, {:.3f}]")):
+        d = docs[name]
+        assert fmt.format(d["macro_f1"], *d["ci"]["macro_f1"]) in README
