@@ -77,7 +77,9 @@ def training_time(inputs: dict) -> str:
     if runtime is None:
         return "not recorded"
     launch = (inputs.get("run_info") or {}).get("launch", {})
-    where = f" on {launch['device']}" + (f" × {launch['world_size']} processes" if launch.get("world_size", 1) > 1 else "") if launch.get("device") else ""
+    where = f" on {launch['device']}" if launch.get("device") else ""
+    if launch.get("world_size", 1) > 1:
+        where += f" × {launch['world_size']} processes"
     minutes, seconds = divmod(round(runtime), 60)
     return f"{minutes} min {seconds} s{where}" if minutes else f"{seconds} s{where}"
 

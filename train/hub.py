@@ -80,12 +80,10 @@ def _check_weights(folder: Path) -> list[str]:
 
 
 def _check_quality(folder: Path, allow_below_baseline: bool) -> list[str]:
-    path = folder / "metrics.json"
     try:
-        metrics = json.loads(path.read_text(encoding="utf-8"))
-        model, baseline = metrics["test"]["macro_f1"], metrics["baseline"]["test"]["macro_f1"]
+        model, baseline = checkpoint_macro_f1(folder)
     except (OSError, ValueError, KeyError, TypeError):
-        return [f"{path.name}: missing or without test and baseline macro-F1 (is this a finished run of `python -m train`?)"]
+        return ["metrics.json: missing or without test and baseline macro-F1 (is this a finished run of `python -m train`?)"]
     if model < baseline and not allow_below_baseline:
         return [
             f"test macro-F1 {model:.3f} is below its own TF-IDF baseline's {baseline:.3f}: not worth sharing as a classifier. "
@@ -94,9 +92,15 @@ def _check_quality(folder: Path, allow_below_baseline: bool) -> list[str]:
     return []
 
 
-def is_below_baseline(folder: str | Path) -> bool:
+def checkpoint_macro_f1(folder: str | Path) -> tuple[float, float]:
+    """(model, baseline) test macro-F1 from the checkpoint's metrics.json."""
     metrics = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
-    return metrics["test"]["macro_f1"] < metrics["baseline"]["test"]["macro_f1"]
+    return metrics["test"]["macro_f1"], metrics["baseline"]["test"]["macro_f1"]
+
+
+def is_below_baseline(folder: str | Path) -> bool:
+    model, baseline = checkpoint_macro_f1(folder)
+    return model < baseline
 
 
 def _check_card(folder: Path) -> tuple[list[str], list[str]]:

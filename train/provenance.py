@@ -85,12 +85,11 @@ def resume_differences(before: dict, now: dict, *, before_name: str = "interrupt
     """What would make continuing or replacing `before` with `now` a different run: config
     values (other than train.resume and train.overwrite, which say what to do, not what to
     train), data file contents, and (unless world_size=False) the number of processes."""
-    old = _flatten({"config": before.get("config", {}), "data": _hashes(before)} | ({"world_size": before.get("launch", {}).get("world_size")} if world_size else {}))
-    new = _flatten({"config": now["config"], "data": _hashes(now)} | ({"world_size": now["launch"]["world_size"]} if world_size else {}))
-    for key in ("config.train.resume", "config.train.overwrite"):
-        old.pop(key, None)
-        new.pop(key, None)
-    return [f"{key}: {old.get(key)!r} ({before_name}) vs {new.get(key)!r} (now)" for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+    ignored = {"config.train.resume", "config.train.overwrite"} | (set() if world_size else {"world_size"})
+    old = _flatten({"config": before.get("config", {}), "data": _hashes(before), "world_size": before.get("launch", {}).get("world_size")})
+    new = _flatten({"config": now["config"], "data": _hashes(now), "world_size": now["launch"]["world_size"]})
+    keys = sorted((set(old) | set(new)) - ignored)
+    return [f"{key}: {old.get(key)!r} ({before_name}) vs {new.get(key)!r} (now)" for key in keys if old.get(key) != new.get(key)]
 
 
 def _hashes(info: dict) -> dict:
