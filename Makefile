@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# torch first and pinned: this version has a CPU build; anything else pulls CUDA wheels
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[train,quickstart,fast,test]"
+	$(PY) -m pip install -q -e ".[train,quickstart,fast,app,test]"
 	touch $@
 
 install: $(VENV)/.installed

@@ -3,6 +3,7 @@
     indosec predict "Kedua negara sepakat memperkuat kerja sama intelijen." --model outputs/quickstart
     indosec predict --input sentences.txt|.jsonl|.csv --output out.jsonl [--text-column kalimat]
     indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
+    indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
 
 Output is JSON Lines (stdout unless --output): one object per sentence, in input order, with
 `line` (and `id` when the record has one) for files; one object per article for --document.
@@ -41,6 +42,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "app":
+        return _app(args)
     try:
         return _predict(args)
     except InputError as e:
@@ -72,7 +75,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --input files")
+    a = commands.add_parser("app", help="a local page: paste or upload articles, see every sentence highlighted")
+    a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    a.add_argument("--port", type=int, help="port (default: Gradio's, 7860 or the next free one)")
     return parser
+
+
+def _app(args) -> int:
+    if not args.model:
+        print("indosec: error: no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        import gradio  # noqa: F401
+    except ImportError:
+        print("indosec: error: the app needs Gradio: pip install 'indosec[app]'", file=sys.stderr)
+        return EXIT_FAILED
+    from indosec.app import serve
+
+    try:
+        serve(args.model, host=args.host, port=args.port)
+    except (OSError, ValueError) as e:
+        print(f"indosec: error: cannot load model {args.model!r}: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _predict(args) -> int:

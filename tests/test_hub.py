@@ -13,6 +13,8 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
+from tests.test_card import front_matter
+
 import train.hub
 from tests.conftest import ROOT
 from train.hub import ValidationError, upload_plan, validate_checkpoint
@@ -180,3 +182,41 @@ def test_a_refused_upload_is_explained_without_the_token(checkpoint, hub, monkey
     monkeypatch.setattr(HfApi, "create_repo", forbidden)
     code, _, err = run_script(capsys, caplog, checkpoint, "--repo-id", "other-org/indosec-tiny")
     assert code == 1 and "Hub error 403" in err and "cannot write to 'other-org'" in err
+
+
+def test_space_dry_run_writes_a_valid_space_folder_and_sends_nothing(checkpoint, hub, capsys, caplog):
+    pytest.importorskip("gradio")
+    from train.space import validate_space
+
+    code, out, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--space", "my-org/indosec-app", "--dry-run")
+    assert code == 0, err
+    space = checkpoint.parent / "tiny-space"
+    assert sorted(p.name for p in space.iterdir()) == ["README.md", "app.py", "requirements.txt"]
+    validate_space(space, "my-org/indosec-tiny")
+    assert "my-org/indosec-app (Space, Gradio SDK)" in out and hub.calls == []
+    meta, _ = front_matter((space / "README.md").read_text())
+    assert meta["sdk"] == "gradio" and meta["models"] == ["my-org/indosec-tiny"] and meta["app_file"] == "app.py"
+    compile((space / "app.py").read_text(), "app.py", "exec")
+
+
+def test_a_broken_space_is_refused_with_each_problem(checkpoint, tmp_path):
+    pytest.importorskip("gradio")
+    from train.space import validate_space, write_space
+
+    space = write_space(tmp_path / "space", "my-org/indosec-tiny", "my-org/indosec-app")
+    (space / "requirements.txt").write_text("indosec\ngradio\n")
+    (space / "app.py").write_text("import indosec\nindosec.load(\n")
+    with pytest.raises(ValidationError) as err:
+        validate_space(space, "my-org/indosec-tiny")
+    assert "app.py:" in str(err.value) and "must pin indosec[app]==" in str(err.value) and "must pin gradio==" in str(err.value)
+
+
+def test_space_upload_creates_a_gradio_space_after_the_model(checkpoint, hub, capsys, caplog):
+    pytest.importorskip("gradio")
+    code, out, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--space", "spaces/my-org/indosec-app")
+    assert code == 0, err
+    creates = [c for c in hub.calls if c[0] == "create_repo"]
+    assert [c[3]["repo_type"] for c in creates] == ["model", "space"] and creates[1][3]["space_sdk"] == "gradio"
+    uploads = [c[3] for c in hub.calls if c[0] == "upload_folder"]
+    assert uploads[1]["repo_type"] == "space" and uploads[1]["repo_id"] == "my-org/indosec-app"
+    assert "huggingface.co/spaces/my-org/indosec-app" in out

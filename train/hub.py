@@ -169,24 +169,27 @@ def find_token() -> tuple[str | None, str]:
     return token, "HF_TOKEN" if os.environ.get("HF_TOKEN") == token else "saved login"
 
 
-def push(folder: str | Path, repo_id: str, *, token: str, private: bool = False, revision: str | None = None) -> str:
-    """Create the model repo (if needed) and upload the folder; returns the commit URL."""
+def push(folder: str | Path, repo_id: str, *, token: str, private: bool = False, revision: str | None = None,
+         repo_type: str = "model") -> str:
+    """Create the repo (if needed) and upload the folder; returns the commit URL. A Space
+    (`repo_type="space"`) is created with the Gradio SDK."""
     if constants.HF_HUB_OFFLINE:
         raise HubError("HF_HUB_OFFLINE=1 is set: unset it to upload (--dry-run works offline)")
     api = HfApi(token=token)
     try:
-        if not api.repo_exists(repo_id, repo_type="model"):
-            for other in ("dataset", "space"):
+        if not api.repo_exists(repo_id, repo_type=repo_type):
+            for other in [t for t in ("model", "dataset", "space") if t != repo_type]:
                 if api.repo_exists(repo_id, repo_type=other):
                     raise HubError(
-                        f"{repo_id} already exists on the Hub as a {other} repo, not a model repo; "
-                        "choose another --repo-id for the model"
+                        f"{repo_id} already exists on the Hub as a {other} repo, not a {repo_type} repo; "
+                        f"choose another id for the {repo_type}"
                     )
-        api.create_repo(repo_id, repo_type="model", private=private, exist_ok=True)
+        api.create_repo(repo_id, repo_type=repo_type, private=private, exist_ok=True,
+                        **({"space_sdk": "gradio"} if repo_type == "space" else {}))
         if revision and revision != "main":
-            api.create_branch(repo_id, branch=revision, repo_type="model", exist_ok=True)
+            api.create_branch(repo_id, branch=revision, repo_type=repo_type, exist_ok=True)
         commit = api.upload_folder(
-            repo_id=repo_id, folder_path=str(folder), repo_type="model", revision=revision,
+            repo_id=repo_id, folder_path=str(folder), repo_type=repo_type, revision=revision,
             ignore_patterns=list(UPLOAD_IGNORE), commit_message=f"Upload {Path(folder).name} with scripts/push_to_hub.py",
         )
     except HfHubHTTPError as e:
