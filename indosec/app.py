@@ -179,7 +179,7 @@ def build_app(clf):
         threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=f"Threshold: below it a sentence is marked '{UNCERTAIN}'")
         button = gr.Button("Label", variant="primary")
         message = gr.Markdown()
-        table = gr.Dataframe(headers=headers, label="Articles (click a column to sort)", interactive=False)
+        table = gr.Dataframe(headers=headers, label="Articles (sort from a column's ⋮ menu)", interactive=False)
         articles_html = gr.HTML()
         with gr.Row():
             jsonl = gr.File(label="Download JSON Lines")
