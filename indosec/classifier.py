@@ -103,7 +103,7 @@ class Classifier:
             from indosec.fast import load_fast
 
             return cls(load_fast(str(folder), tokenizer), tokenizer, batch_size=batch_size, **kwargs)
-        with _quiet_loading():
+        with quiet_loading():
             model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True, trust_remote_code=False)
         return cls(model.to(device), tokenizer, batch_size=batch_size, **kwargs)
 
@@ -216,7 +216,7 @@ class Classifier:
 
 
 @contextmanager
-def _quiet_loading():
+def quiet_loading():
     """No "Loading weights" progress bar on every load and CLI call (a checkpoint loads in a
     second or two); download bars, which come before, are left as the user set them."""
     was_enabled = hf_logging.is_progress_bar_enabled()

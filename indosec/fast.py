@@ -32,6 +32,8 @@ import numpy as np
 import torch
 from transformers import AutoConfig, AutoModelForSequenceClassification
 
+from indosec.classifier import quiet_loading
+
 FAST_EXTRA_HINT = "fast=True needs ONNX Runtime and the ONNX exporter: pip install 'indosec[fast]'"
 _MODEL_FILE = "model.int8.onnx"
 _QUANTIZATION = "int8-per-channel-matmul"  # part of the cache key: a new recipe never reuses an old file
@@ -65,9 +67,10 @@ def load_fast(name_or_path: str, tokenizer, *, revision: str | None = None) -> O
     cache = _cache_dir(_weights_file(name_or_path, revision))
     if cache is not None and (cache / _MODEL_FILE).is_file():
         return OnnxInt8Model(cache / _MODEL_FILE, config)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
-    )
+    with quiet_loading():
+        model = AutoModelForSequenceClassification.from_pretrained(
+            name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
+        )
     with tempfile.TemporaryDirectory(prefix="indosec-onnx-") as tmp:
         built = export_int8(model, tokenizer, Path(tmp))
         if cache is None:  # nothing to key a cache on: load before the temporary file goes

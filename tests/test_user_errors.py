@@ -2,6 +2,7 @@
 in one line that names what was wrong and what to do, with the README's exit status (2: nothing
 could be done), never a traceback."""
 
+import os
 import subprocess
 import sys
 
@@ -62,6 +63,8 @@ def test_a_mistyped_local_backbone_folder(tmp_path):
     assert_one_line_error(code, err, "model.model_name_or_path", "indobert-bse: no such folder")
 
 
-def test_a_cli_call_prints_no_loading_progress_bar(tiny_run):
-    done = subprocess.run([*INDOSEC, SENTENCES[0], "--model", str(tiny_run[0])], capture_output=True, text=True, timeout=300)
+@pytest.mark.parametrize("fast", [[], ["--fast"]])
+def test_a_cli_call_prints_no_loading_progress_bar(tiny_run, tmp_path, fast):
+    env = dict(os.environ, INDOSEC_CACHE=str(tmp_path))  # --fast: the first load exports, loading the weights
+    done = subprocess.run([*INDOSEC, SENTENCES[0], "--model", str(tiny_run[0]), *fast], capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0 and "Loading weights" not in done.stderr, done.stderr
