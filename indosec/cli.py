@@ -35,6 +35,7 @@ from tqdm import tqdm
 from indosec.classifier import Classifier, check_device, check_text
 from indosec.records import DELIMITERS, InputError, Record, check_input, count_lines, csv_delimiter, read_records
 from indosec.results import check_threshold
+from indosec.safety import HubUnavailable
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
 
@@ -146,6 +147,9 @@ def _predict(args) -> int:
             args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast
         )
     except ImportError as e:
+        print(f"indosec: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except HubUnavailable as e:
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     except (OSError, ValueError) as e:

