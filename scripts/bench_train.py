@@ -33,7 +33,8 @@ from transformers import (
 
 from train.config import load_config
 from train.data import load_splits
-from train.run import precision_flags, resolve_model_path, tokenize
+from train.precision import choose_precision
+from train.run import resolve_model_path, tokenize
 
 VARIANTS = {
     "dynamic": "dynamic padding, length-grouped (ours)",
@@ -100,7 +101,7 @@ def measure(cfg, variant: str, *, steps: int, warmup: int, model_size: str = "co
             dataloader_drop_last=True,  # every timed step sees a full batch in both variants
             save_strategy="no", eval_strategy="no", logging_strategy="no", report_to="none", disable_tqdm=True,
             use_cpu=not torch.cuda.is_available(), average_tokens_across_devices=False,
-            **precision_flags(precision or t.precision),
+            **{k: v for k, v in choose_precision(precision or t.precision).items() if k in ("bf16", "fp16")},
         )
         trainer = Trainer(model=model, args=args, train_dataset=data, data_collator=counter, callbacks=[timer])
         if torch.cuda.is_available():

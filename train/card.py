@@ -71,6 +71,15 @@ def load_card_inputs(checkpoint: str | Path) -> dict:
     return inputs
 
 
+def precision_used(inputs: dict) -> str:
+    """What ran, as recorded in run_info.json ("bf16, TF32 on (auto: NVIDIA H100 supports bf16)"),
+    else the configured value."""
+    chosen = (inputs.get("run_info") or {}).get("precision")
+    if not chosen:
+        return str(inputs["config"]["train"]["precision"])
+    return f"{chosen['precision']}, TF32 {'on' if chosen['tf32'] else 'off'} ({chosen['why']})"
+
+
 def training_time(inputs: dict) -> str:
     """The Trainer's own measured train_runtime, as "7 min 20 s on cpu" (never typed by hand)."""
     runtime = next((e["train_runtime"] for e in reversed(inputs.get("train_log") or []) if "train_runtime" in e), None)
@@ -170,7 +179,7 @@ def render_card(
         shared_below_baseline=shared_below_baseline,
         backbone_text=describe(inputs["config"]["model"]["model_name_or_path"]),
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
-        example=WIDGET_EXAMPLES[0], training_time=training_time(inputs),
+        example=WIDGET_EXAMPLES[0], training_time=training_time(inputs), precision_used=precision_used(inputs),
     )
 
 

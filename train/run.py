@@ -38,6 +38,7 @@ from train.data import load_splits
 from train.evaluate import evaluate_predictions, label_counts
 from train.io import publish_dir, write_json_atomic, write_text_atomic
 from train.metrics import classification_report, trainer_metrics
+from train.precision import choose_precision, describe_run_shape
 from train.preflight import check_distributed, preflight
 from train.provenance import run_info
 from train.report import write_report
@@ -61,15 +62,6 @@ def resolve_model_path(name: str, revision: str | None = None) -> str:
         return resolve_bundled(name)
     except ValueError as e:  # unknown name, missing package, damaged file: a config problem
         raise ConfigError(str(e)) from e
-
-
-def precision_flags(precision: str) -> dict[str, bool]:
-    if precision == "auto":
-        if not torch.cuda.is_available():
-            precision = "fp32"
-        else:
-            precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-    return {"bf16": precision == "bf16", "fp16": precision == "fp16"}
 
 
 def class_weight_loss(train_labels: list[int], num_labels: int):
@@ -122,6 +114,7 @@ def train(cfg: Config) -> dict:
 
     # 3. trainer: dynamic padding, length-grouped batches, best checkpoint by validation macro-F1
     strategy = "steps" if t.eval_steps else "epoch"
+    precision = choose_precision(t.precision)  # chosen once, printed below, kept in run_info.json
     args = TrainingArguments(
         output_dir=str(work_dir), seed=t.seed, data_seed=t.seed,
         num_train_epochs=t.num_train_epochs, max_steps=t.max_steps, learning_rate=t.learning_rate,
@@ -134,13 +127,17 @@ def train(cfg: Config) -> dict:
         logging_steps=t.logging_steps, save_total_limit=t.save_total_limit,
         load_best_model_at_end=True, metric_for_best_model="macro_f1", greater_is_better=True,
         dataloader_num_workers=t.dataloader_num_workers, dataloader_pin_memory=torch.cuda.is_available(),
-        report_to="none", **precision_flags(t.precision),
+        report_to="none", bf16=precision["bf16"], fp16=precision["fp16"], tf32=precision["tf32"] or None,
+        gradient_checkpointing=t.gradient_checkpointing,
         use_cpu=not torch.cuda.is_available(),  # without it, torchrun on CPU trains N separate copies
         # The classifier's loss is already a batch mean: "averaging tokens across devices" would
         # multiply it by the number of processes. Every weight gets a gradient: no unused-parameter scan.
         average_tokens_across_devices=False, ddp_find_unused_parameters=False,
     )
     check_distributed(args.world_size)
+    info["precision"] = precision
+    if args.process_index == 0:
+        print(describe_run_shape(precision, t.per_device_train_batch_size, args.world_size, t.gradient_accumulation_steps, t.gradient_checkpointing))
     trainer = Trainer(
         model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["validation"],
         processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
