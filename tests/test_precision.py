@@ -65,3 +65,18 @@ def test_a_run_records_and_prints_its_precision_and_trains_with_checkpointing(ti
     assert info["precision"] == choose_precision("auto")
     card = (cfg.train.run_dir / "README.md").read_text()
     assert f"| precision | {info['precision']['precision']}, TF32" in card and "| gradient_checkpointing | True |" in card
+
+
+def test_the_estimate_is_printed_and_does_not_change_the_run(tiny_bert, tmp_path, capsys, monkeypatch):
+    import train.run as run_module
+    from train.run import train
+
+    overrides = ("data.max_article_train_samples=10", "train.num_train_epochs=1")
+    with_estimate = train(tiny_config(tiny_bert, tmp_path / "a", *overrides))
+    out = capsys.readouterr().out
+    assert "Expected: about" in out and "minutes of training on" in out and "peak process RSS about" in out
+    info = json.loads((tmp_path / "a" / "tiny" / "run_info.json").read_text())
+    assert info["estimate"]["steps"] == with_estimate["train_samples"] // 16 + (with_estimate["train_samples"] % 16 > 0)
+    monkeypatch.setattr(run_module, "estimate_training", lambda *a, **k: {"minutes": 0, "peak_gb": 0, "seconds_per_step": 0, "steps": 0, "memory": ""})
+    without = train(tiny_config(tiny_bert, tmp_path / "b", *overrides))
+    assert with_estimate["test"] == without["test"] and with_estimate["validation"] == without["validation"]

@@ -38,6 +38,7 @@ from train.data import load_splits
 from train.evaluate import evaluate_predictions, label_counts
 from train.io import publish_dir, write_json_atomic, write_text_atomic
 from train.metrics import classification_report, trainer_metrics
+from train.estimate import describe_estimate, estimate_training
 from train.precision import choose_precision, describe_run_shape
 from train.preflight import check_distributed, preflight
 from train.provenance import run_info
@@ -146,7 +147,11 @@ def train(cfg: Config) -> dict:
         callbacks=[EarlyStoppingCallback(t.early_stopping_patience)] if t.early_stopping_patience else [],
     )
 
-    # 4. train, resuming from the last checkpoint of an interrupted run with the same name
+    # 4. train, resuming from the last checkpoint of an interrupted run with the same name,
+    #    after saying how long it should take (measured on a few batches, nothing updated)
+    if args.process_index == 0:
+        info["estimate"] = estimate_training(trainer, eval_sentences=len(splits["validation"]))
+        print(describe_estimate(info["estimate"], precision["device"]))
     last = prepare_work_dir(work_dir, info, resume=t.resume, is_main=args.process_index == 0)
     if last:
         print(f"Resuming from {last}")
