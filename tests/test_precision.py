@@ -18,16 +18,17 @@ def fake_gpu(monkeypatch, *, bf16: bool, capability: int, name="NVIDIA Test GPU"
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: name)
 
 
+NO_GPU = pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU choice; a real GPU is present")
+
+
+@NO_GPU
 def test_cpu_auto_is_fp32_without_tf32():
-    if torch.cuda.is_available():
-        pytest.skip("a real GPU is present")
     assert choose_precision("auto") | {"why": ""} == {"precision": "fp32", "bf16": False, "fp16": False, "tf32": False, "device": "cpu", "why": ""}
 
 
+@NO_GPU
 @pytest.mark.parametrize("requested", ["bf16", "fp16"])
 def test_half_precision_on_a_machine_without_cuda_is_a_config_error(requested):
-    if torch.cuda.is_available():
-        pytest.skip("a real GPU is present")
     with pytest.raises(ConfigError, match=f"train.precision={requested} needs a CUDA GPU.*use train.precision=auto"):
         choose_precision(requested)
 
