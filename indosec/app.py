@@ -63,7 +63,7 @@ def read_articles(paste: str | None, paths: list[str]) -> tuple[list[tuple[str, 
                     else:
                         articles.append((f"{name}:{record.line}", record.text))
             except InputError as e:  # the CLI's advice (--text-column, --delimiter) does not apply here
-                problems.append(str(e).replace(str(path), name).split("; choose")[0] + "; the page reads the column `text`")
+                problems.append(e.problem.replace(str(path), name) + "; the page reads the column `text`")
     if not articles and not problems:
         problems.append("nothing to label: paste an article or upload files")
     return articles, problems

@@ -31,7 +31,12 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 class InputError(ValueError):
-    """The file as a whole cannot be read (missing, unknown format, no text column)."""
+    """The file as a whole cannot be read (missing, unknown format, no text column).
+    `problem` is what is wrong; `advice`, the command line's way out, follows it in the message."""
+
+    def __init__(self, problem: str, advice: str = ""):
+        super().__init__(f"{problem}; {advice}" if advice else problem)
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,8 @@ def csv_delimiter(path: str | Path, text_column: str = "text", delimiter: str | 
     found = ", ".join(headers[best]) if headers[best] else "an empty file"
     how = f"split on {DELIMITERS[best]}s"
     raise InputError(
-        f"{path}: the header ({how}) has no column {text_column!r} (found: {found}); "
-        "choose the column with --text-column, or the delimiter with --delimiter"
+        f"{path}: the header ({how}) has no column {text_column!r} (found: {found})",
+        "choose the column with --text-column, or the delimiter with --delimiter",
     )
 
 

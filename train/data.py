@@ -63,8 +63,8 @@ def read_rows(path: str | Path) -> tuple[list[Row], list[str]]:
                 errors.append(f"{path}:{row.line}: {row.error}")
             else:
                 rows.append(Row(row.fields, str(path), row.line))
-    except records.InputError as e:
-        raise DataError(str(e)) from None
+    except records.InputError as e:  # the CLI's advice (--text-column) does not apply to training data
+        raise DataError(e.problem) from None
     return rows, errors
 
 
