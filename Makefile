@@ -1,5 +1,7 @@
 # make demo: install, train the offline quickstart, print test metrics and three predictions.
 # make test: install, run the test suite.
+# make rehearse: configs/indobert-base.yaml on a random model of IndoBERT-base's shape, a few steps,
+#               through training, report, card, fast export, Hub dry run and predict_document (~5 min).
 # make card: re-render model_card.md and reports/quickstart/ from the reference run in outputs/quickstart
 #            (train it first with `make demo`; the card states which backbone produced its numbers).
 PYTHON ?= python3
@@ -9,7 +11,7 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test validate card clean
+.PHONY: install demo test rehearse validate card clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,9 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+rehearse: install
+	$(PY) -m train.rehearse
 
 validate: install
 	$(PY) -m train.data validate data/

@@ -18,6 +18,13 @@ def test_tiny_run_writes_a_complete_checkpoint(tiny_run):
     assert load_file(run_dir / "model.safetensors")
 
 
+def test_checkpoint_files_are_readable_by_others(tiny_run):
+    """transformers writes model.safetensors as 0600; a checkpoint on a shared GPU box must not hide it."""
+    run_dir, _ = tiny_run
+    for path in [run_dir, *run_dir.rglob("*")]:
+        assert path.stat().st_mode & 0o044 == 0o044, path
+
+
 def test_tiny_run_metrics_are_finite_and_saved(tiny_run):
     run_dir, metrics = tiny_run
     saved = json.loads((run_dir / "metrics.json").read_text())

@@ -47,6 +47,7 @@ def publish_dir(staging: Path, final: Path) -> None:
     complete checkpoint or the new complete one, never a mix.
     """
     final = Path(final)
+    share_readable(staging)
     old = final.with_name(f".{final.name}.old")
     if old.exists():
         shutil.rmtree(old)
@@ -55,6 +56,15 @@ def publish_dir(staging: Path, final: Path) -> None:
     os.replace(staging, final)
     if old.exists():
         shutil.rmtree(old)
+
+
+def share_readable(folder: Path) -> None:
+    """Make every file and folder under `folder` readable by others, as our own atomic writes
+    are: transformers 5 writes model.safetensors as 0600 (a temporary file renamed into
+    place), which would hide the weights from colleagues on a shared GPU box."""
+    for path in [folder, *Path(folder).rglob("*")]:
+        mode = path.stat().st_mode
+        os.chmod(path, mode | (0o755 if path.is_dir() else 0o644))
 
 
 @contextmanager

@@ -1,0 +1,152 @@
+"""Rehearse the GPU box's run offline: configs/indobert-base.yaml on a model of IndoBERT-base's
+exact shape, for a few steps, through every stage a user meets.
+
+    python -m train.rehearse [--out outputs/rehearsal] [--steps 3]
+
+IndoBERT's weights cannot be fetched here, so the model is built in the run: BERT with 12
+layers, hidden 768, 12 heads, FFN 3072, 512 positions, randomly initialised, and an uncased
+WordPiece tokenizer trained on our own sentences whose vocabulary is padded with `[unusedN]`
+entries to IndoBERT's 50,000. Its tokenizer_config.json, like IndoBERT's on the Hub, sets
+`do_lower_case` and no `model_max_length`. The figures it trains to mean nothing (a few
+steps from random weights); what it checks is that every stage runs at this size:
+training with evaluation, report and card, the fast-mode (ONNX int8) export and its accuracy
+check, the Hub upload's dry run, and `predict_document` with offsets into the original text.
+Each stage runs as the command a user would type, so exit codes and messages are real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROGRESS = re.compile(r"\d+/\d+ \[|^\s*$")
+INDOBERT_BASE = dict(  # indobenchmark/indobert-base-p1's config.json
+    vocab_size=50000, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+    intermediate_size=3072, max_position_embeddings=512, type_vocab_size=2,
+)
+# An article with a dateline, capitals (lower-cased by the tokenizer) and accents, so that
+# offsets into the original text are checked where an uncased tokenizer could shift them.
+ARTICLE = (
+    "DAMASKUS, KOMPAS.com – Pasukan Rusia dan Turki menggelar patroli gabungan di Idlib, Suriah, "
+    "pada Kamis (5/3/2020). Kementerian Pertahanan Turki menyebut patroli itu bagian dari "
+    "kesepakatan gencatan senjata.\n\nSebuah bom mobil meledak di dekat pos pemeriksaan di "
+    "Tal Abyad dan menewaskan delapan orang. Kelompok ISIS mengklaim serangan itu melalui "
+    "kantor berita Amaq, menurut laporan Café Média."
+)
+
+
+def build_indobert_shaped(out_dir: Path, texts: list[str], *, seed: int = 0) -> Path:
+    """A random BERT with IndoBERT-base's shape, and its tokenizer as IndoBERT's Hub folder has
+    it: vocab.txt and a tokenizer_config.json saying only do_lower_case (no tokenizer.json, no
+    model_max_length), so transformers builds the fast tokenizer from vocab.txt as it would there."""
+    import torch
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    wordpiece = BertWordPieceTokenizer(lowercase=True)
+    wordpiece.train_from_iterator(texts, vocab_size=INDOBERT_BASE["vocab_size"], min_frequency=1)
+    pieces = [piece for piece, _ in sorted(wordpiece.get_vocab().items(), key=lambda kv: kv[1])]
+    # Our sentences hold fewer distinct pieces than IndoBERT's vocabulary; BERT's own
+    # vocabularies reserve [unusedN] slots the same way, and the embedding matrix keeps its size.
+    pieces += [f"[unused{i}]" for i in range(INDOBERT_BASE["vocab_size"] - len(pieces))]
+    (out_dir / "vocab.txt").write_text("\n".join(pieces) + "\n", encoding="utf-8")
+    (out_dir / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": True}), encoding="utf-8")
+    torch.manual_seed(seed)
+    BertModel(BertConfig(**INDOBERT_BASE, pad_token_id=pieces.index("[PAD]"))).save_pretrained(out_dir)
+    # config.json (model_type bert) is what tells AutoTokenizer which tokenizer vocab.txt is for
+    tokenizer = AutoTokenizer.from_pretrained(out_dir)
+    if len(tokenizer) != INDOBERT_BASE["vocab_size"] or tokenizer.unk_token in tokenizer.tokenize(texts[0]):
+        raise SystemExit(f"the tokenizer built from {out_dir / 'vocab.txt'} lost its vocabulary ({len(tokenizer)} entries)")
+    return out_dir
+
+
+def run_stage(name: str, command: list[str], log: list[dict], logs: Path) -> str:
+    """Run one user command, its whole output kept in `logs`; stop the rehearsal if it fails."""
+    print(f"\n== {name}: {' '.join(command)}", flush=True)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.perf_counter() - start
+    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # the largest child so far
+    output, saved = done.stdout, logs / f"{len(log) + 1}.log"
+    saved.write_text(output, encoding="utf-8")
+    # progress bars say nothing once finished; the rest is what a user reads
+    print("\n".join(line for line in output.strip().splitlines() if line.strip() and not PROGRESS.search(line)))
+    log.append({"stage": name, "seconds": round(seconds, 1), "exit": done.returncode})
+    print(f"-- {name}: exit {done.returncode} after {seconds:.0f} s (largest process so far {peak_gb:.1f} GB RSS)", flush=True)
+    if done.returncode != 0:
+        raise SystemExit(f"rehearsal failed at stage {name!r} (exit {done.returncode}); its whole output is in {saved}")
+    return output
+
+
+def check_document(checkpoint: Path) -> str:
+    """predict_document's offsets must point into the original text, capitals and accents included."""
+    import indosec
+
+    clf = indosec.load(str(checkpoint), device="cpu")
+    result = clf.predict_document(ARTICLE)
+    for sentence in result.sentences:
+        original = ARTICLE[sentence.start:sentence.end]
+        if original != sentence.text:
+            raise SystemExit(f"predict_document offsets are wrong: {sentence.start}:{sentence.end} is {original!r}, not {sentence.text!r}")
+    return f"{len(result.sentences)} sentences, offsets match the original text; labels {result.labels}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m train.rehearse", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "rehearsal", help="working folder (replaced)")
+    parser.add_argument("--steps", type=int, default=3, help="optimizer steps of batch 32 (the config's batch)")
+    parser.add_argument("--eval-samples", type=int, default=64, help="validation and test sentences scored")
+    args = parser.parse_args(argv)
+    from train.tiny import corpus
+
+    started = time.perf_counter()
+    out = args.out.resolve()
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "logs").mkdir(parents=True)
+    os.environ["INDOSEC_CACHE"] = str(out / "cache")  # the ONNX export stays with the rehearsal
+    backbone = build_indobert_shaped(out / "indobert-shaped", corpus(ROOT / "data") + corpus(ROOT / "data" / "articles"))
+    print(f"built {backbone} ({INDOBERT_BASE['num_hidden_layers']} layers, hidden {INDOBERT_BASE['hidden_size']}, vocabulary {INDOBERT_BASE['vocab_size']:,})")
+    checkpoint = out / "indobert-base"
+    python, log = sys.executable, []
+    run_stage("train, evaluate, report, card", [
+        python, "-m", "train", "configs/indobert-base.yaml",
+        f"model.model_name_or_path={backbone}", f"train.output_dir={out}", f"train.max_steps={args.steps}",
+        f"data.max_eval_samples={args.eval_samples}",
+    ], log, out / "logs")
+    for required in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "metrics.json", "report/report.md"):
+        if not (checkpoint / required).is_file():
+            raise SystemExit(f"the checkpoint lacks {required}")
+    if json.loads((checkpoint / "tokenizer_config.json").read_text(encoding="utf-8")).get("model_max_length") != 128:
+        raise SystemExit("the checkpoint's tokenizer does not record model.max_length (128) as model_max_length")
+    run_stage("fast mode: ONNX int8 export and accuracy check", [python, "scripts/compare_fast.py", str(checkpoint), "--data", "data/validation.jsonl"], log, out / "logs")
+    run_stage("Hub upload, dry run", [
+        python, "scripts/push_to_hub.py", str(checkpoint), "--repo-id", "my-org/indosec-indobert", "--dry-run",
+        "--allow-below-baseline",  # a few steps from random weights cannot beat the baseline
+    ], log, out / "logs")
+    run_stage("plain transformers pipeline", [python, "-c", (
+        "from transformers import pipeline; import sys; "
+        f"p = pipeline('text-classification', model={str(checkpoint)!r}, device='cpu'); print(p(['Pasukan Rusia dan Turki berpatroli di Idlib.']))"
+    )], log, out / "logs")
+    print("\n== predict_document")
+    print(check_document(checkpoint))
+    total = time.perf_counter() - started
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024**2
+    print(f"\nRehearsal passed in {total / 60:.1f} min; largest process {peak:.1f} GB RSS; checkpoint folder "
+          f"{sum(f.stat().st_size for f in checkpoint.rglob('*') if f.is_file()) / 1e9:.2f} GB")
+    for entry in log:
+        print(f"  {entry['stage']}: {entry['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
