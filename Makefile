@@ -1,4 +1,4 @@
-# make demo: install, train the offline quickstart, print test metrics and three predictions.
+# make demo: install, train the offline quickstart, print test metrics and one prediction per label.
 # make test: install, run the test suite.
 # make card: re-render model_card.md and reports/quickstart/ from the reference run in outputs/quickstart
 #            (train it first with `make demo`; the card states which backbone produced its numbers).
