@@ -183,7 +183,9 @@ class Classifier:
         return self.backend.logits({name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()})
 
 
-def load(name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False, **options) -> Classifier:
+def load(
+    name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False, **options
+) -> Classifier:
     """Load a fine-tuned checkpoint (local folder or Hub id) as a Classifier: the one way to
     load, re-exported as `indosec.load`.
 
@@ -202,7 +204,7 @@ def load(name_or_path: str, *, revision: str | None = None, device: str | None =
     if fast:
         from indosec.fast import load_fast
 
-        backend = load_fast(str(folder), tokenizer)
+        backend = load_fast(str(folder), tokenizer, config)
     else:
         backend = load_torch(folder, config, device)
     return Classifier(backend, tokenizer, config, **options)

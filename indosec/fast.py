@@ -61,15 +61,16 @@ class OnnxBackend:
         return self.session.run(None, feed)[0].astype(np.float32, copy=False)
 
 
-def load_fast(name_or_path: str, tokenizer, *, revision: str | None = None) -> OnnxBackend:
-    """The int8 ONNX twin of a checkpoint, from the cache or exported now."""
+def load_fast(name_or_path: str, tokenizer, config, *, revision: str | None = None) -> OnnxBackend:
+    """The int8 ONNX twin of a checkpoint, from the cache or exported now (`config`: the
+    checkpoint's, as `indosec.load` read it; needed only to export)."""
     _import_onnxruntime()
     cache = _cache_dir(_weights_file(name_or_path, revision))
     if cache is not None and (cache / _MODEL_FILE).is_file():
         return OnnxBackend(cache / _MODEL_FILE)
     with quiet_loading():
         model = AutoModelForSequenceClassification.from_pretrained(
-            name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
+            name_or_path, config=config, revision=revision, use_safetensors=True, trust_remote_code=False
         )
     with tempfile.TemporaryDirectory(prefix="indosec-onnx-") as tmp:
         built = export_int8(model, tokenizer, Path(tmp))
