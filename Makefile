@@ -1,4 +1,4 @@
-# make demo: install, train the offline quickstart, print test metrics and three predictions.
+# make demo: install, train the offline quickstart, print test metrics and one prediction per label.
 # make test: install, run the test suite.
 # make rehearse: configs/indobert-base.yaml on a random model of IndoBERT-base's shape, a few steps,
 #               through training, report, card, fast export, Hub dry run and predict_document (~5 min).

@@ -1,5 +1,8 @@
 """indosec: label Indonesian security-news sentences.
 
+`indosec.load` is the way to load a checkpoint (its docstring lists the options);
+`indosec.predict` is a cached shortcut over it.
+
     import indosec
     clf = indosec.load("outputs/indobert-base")          # folder or Hub id
     clf.predict("Kedua negara sepakat memperkuat kerja sama intelijen.")
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from indosec.classifier import Classifier
+from indosec.classifier import Classifier, load
 from indosec.labels import LABELS
 from indosec.results import DocumentPrediction, LabelSummary, Prediction, SentencePrediction
 
@@ -22,18 +25,6 @@ __all__ = [
     "LABELS", "Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "load", "predict",
 ]
 __version__ = "0.1.0"
-
-
-def load(
-    name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False, **kwargs
-) -> Classifier:
-    """Load a fine-tuned checkpoint (local folder or Hub id) as a Classifier.
-
-    fast=True: CPU inference on an int8 copy run by ONNX Runtime (`pip install
-    'indosec[fast]'`); the first load of a checkpoint exports it (tens of seconds), later
-    loads read the cached copy. See `indosec.fast`.
-    """
-    return Classifier.from_pretrained(name_or_path, revision=revision, device=device, fast=fast, **kwargs)
 
 
 @lru_cache(maxsize=4)
@@ -50,5 +41,5 @@ def predict(
     fast: bool = False,
     threshold: float | None = None,
 ) -> Prediction | list[Prediction]:
-    """One-line form of `load(model).predict(texts)`; the loaded model is cached."""
+    """One-line form of `load(model, ...).predict(texts)`; the loaded model is cached."""
     return _cached(model, revision, device, fast).predict(texts, threshold=threshold)

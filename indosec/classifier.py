@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 
 import numpy as np
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
-from transformers.utils import logging as hf_logging
+from transformers import AutoConfig, AutoTokenizer
 
+from indosec.backends import Backend, load_torch
 from indosec.document import DEFAULT_MAX_CHARS, split_sentences
 from indosec.results import (
     DocumentPrediction,
@@ -23,7 +22,9 @@ from indosec.results import (
 from indosec.safety import checkpoint_folder
 from indosec.text import normalize_text
 
-__all__ = ["Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_device", "check_text"]
+__all__ = [
+    "Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_device", "check_text", "load",
+]
 
 # IndoBERT's Hub tokenizer reports a huge model_max_length; anything above this is not a
 # real limit and we fall back to the length sentences were trained with.
@@ -37,7 +38,8 @@ DEFAULT_MAX_CHARS_PER_TEXT = 10_000
 class Classifier:
     """A sequence-classification model with the label names from its `config.json`.
 
-    Build one with `indosec.load(...)` or `Classifier.from_pretrained(...)`.
+    Build one with `indosec.load(...)`; the constructor is for a model already in memory
+    (training evaluates its best model with `Classifier(TorchBackend(model), tokenizer, model.config)`).
 
     What `predict` does with unusual input (tests/test_bad_input.py holds each case):
     - not a string (None, bytes, numbers) → TypeError naming the item's index;
@@ -53,63 +55,36 @@ class Classifier:
 
     def __init__(
         self,
-        model,
+        backend: Backend,
         tokenizer,
+        config,
         *,
         max_length: int | None = None,
         batch_size: int = 32,
         stride: int | None = None,
         max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT,
     ):
-        """`model`: a transformers sequence-classification model, or the
-        `indosec.fast.OnnxInt8Model` that `from_pretrained(..., fast=True)` builds."""
-        self.fast = not isinstance(model, torch.nn.Module)
-        self.model = model if self.fast else model.eval()
+        """`backend`: what runs the model (`indosec.backends`: the torch model or the int8 ONNX
+        copy); `config`: the checkpoint's transformers config, the source of the label names
+        (id2label), the calibration temperature and the position limit."""
+        self.backend = backend
         self.tokenizer = tokenizer
-        self.config = model.config
+        self.config = config
         self.batch_size = batch_size
-        self.max_length = max_length or _checkpoint_max_length(tokenizer, model.config)
+        self.max_length = max_length or _checkpoint_max_length(tokenizer, config)
         # tokens shared by consecutive windows of a long sentence
         self.stride = self.max_length // 4 if stride is None else stride
         if not 0 <= self.stride < self.max_length // 2:
             raise ValueError(f"stride must be between 0 and max_length/2 ({self.max_length // 2}), got {self.stride}")
         self.max_chars = max_chars
-        id2label = model.config.id2label
-        self.labels: list[str] = [id2label[i] for i in range(len(id2label))]
+        self.labels: list[str] = [config.id2label[i] for i in range(len(config.id2label))]
         # Temperature fitted on the validation split after training (1.0 = uncalibrated);
         # stored in config.json so the checkpoint carries it.
-        self.temperature = float(getattr(model.config, "calibration_temperature", None) or 1.0)
-
-    @classmethod
-    def from_pretrained(
-        cls,
-        name_or_path: str,
-        *,
-        revision: str | None = None,
-        device: str | None = None,
-        batch_size: int = 32,
-        fast: bool = False,
-        **kwargs,
-    ) -> Classifier:
-        """Load a checkpoint folder or Hub id. Weights load from safetensors only and no
-        remote code is ever run. `fast=True` runs an int8 ONNX Runtime copy on the CPU
-        (see `indosec.fast`); extra keyword arguments go to `Classifier(...)`."""
-        if fast and device not in (None, "cpu"):
-            raise ValueError(f"fast=True is a CPU mode; got device={device!r}")
-        device = check_device(device)
-        folder = checkpoint_folder(name_or_path, revision=revision)  # refuses pickle-only weights and custom code
-        tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
-        if fast:
-            from indosec.fast import load_fast
-
-            return cls(load_fast(str(folder), tokenizer), tokenizer, batch_size=batch_size, **kwargs)
-        with quiet_loading():
-            model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True, trust_remote_code=False)
-        return cls(model.to(device), tokenizer, batch_size=batch_size, **kwargs)
+        self.temperature = float(getattr(config, "calibration_temperature", None) or 1.0)
 
     @property
     def device(self) -> torch.device:
-        return torch.device("cpu") if self.fast else next(self.model.parameters()).device
+        return self.backend.device
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Raw (uncalibrated) logits, shape (len(texts), len(labels)), rows in input order.
@@ -200,32 +175,39 @@ class Classifier:
         np.add.at(weighted, owner, window_logits * tokens[:, None])
         return (weighted / np.bincount(owner, weights=tokens, minlength=len(texts))[:, None]).astype(np.float32)
 
-    @torch.inference_mode()
     def _score_windows(self, enc, rows: np.ndarray) -> np.ndarray:
         # the tokenizer padded every window of the batch to the longest one; trim each model
         # call to its own longest window so padding stays dynamic
         width = int(enc["attention_mask"][torch.from_numpy(rows)].sum(dim=1).max())
         cols = slice(-width, None) if self.tokenizer.padding_side == "left" else slice(0, width)
-        chunk = {name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()}
-        if self.fast:
-            logits = torch.from_numpy(self.model(chunk))
-        else:
-            chunk = {name: tensor.to(self.device) for name, tensor in chunk.items()}
-            logits = self.model(**chunk).logits
-        return logits.float().cpu().numpy()
+        return self.backend.logits({name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()})
 
 
-@contextmanager
-def quiet_loading():
-    """No "Loading weights" progress bar on every load and CLI call (a checkpoint loads in a
-    second or two); download bars, which come before, are left as the user set them."""
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
+def load(
+    name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False, **options
+) -> Classifier:
+    """Load a fine-tuned checkpoint (local folder or Hub id) as a Classifier: the one way to
+    load, re-exported as `indosec.load`.
+
+    Weights load from safetensors only and no remote code is ever run. `device`: cpu, cuda,
+    cuda:N or mps (default: cuda when available). fast=True: CPU inference on an int8 copy run
+    by ONNX Runtime (`pip install 'indosec[fast]'`); the first load of a checkpoint exports it
+    (tens of seconds), later loads read the cached copy (see `indosec.fast`). `options` go to
+    `Classifier(...)`: batch_size, max_length, stride, max_chars.
+    """
+    if fast and device not in (None, "cpu"):
+        raise ValueError(f"fast=True is a CPU mode; got device={device!r}")
+    device = check_device(device)
+    folder = checkpoint_folder(name_or_path, revision=revision)  # refuses pickle-only weights and custom code
+    config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
+    tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
+    if fast:
+        from indosec.fast import load_fast
+
+        backend = load_fast(str(folder), tokenizer, config)
+    else:
+        backend = load_torch(folder, config, device)
+    return Classifier(backend, tokenizer, config, **options)
 
 
 def check_device(device: str | None) -> str:

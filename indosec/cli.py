@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from indosec.classifier import Classifier, check_device, check_text
+from indosec.classifier import check_device, check_text, load
 from indosec.records import DELIMITERS, InputError, Record, check_input, count_lines, csv_delimiter, read_records
 from indosec.results import check_threshold
 from indosec.safety import HubUnavailable
@@ -143,9 +143,7 @@ def _predict(args) -> int:
 
     # 2. the model
     try:
-        clf = Classifier.from_pretrained(
-            args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast
-        )
+        clf = load(args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast)
     except ImportError as e:
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED

@@ -13,7 +13,8 @@ probabilities can move in the second or third decimal with the sentences it is b
 
 The export takes tens of seconds, so the quantized model is cached on disk, keyed by the
 weights file (path, size, modification time): `$INDOSEC_CACHE`, else `~/.cache/indosec`.
-A cached load reads only config.json and the ONNX file, never the fp32 weights.
+A cached load reads only the ONNX file, never the fp32 weights (`indosec.load` reads
+config.json, as for the torch backend).
 """
 
 from __future__ import annotations
@@ -30,20 +31,21 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import AutoConfig, AutoModelForSequenceClassification
+from transformers import AutoModelForSequenceClassification
 
-from indosec.classifier import quiet_loading
+from indosec.backends import quiet_loading
 
 FAST_EXTRA_HINT = "fast=True needs ONNX Runtime and the ONNX exporter: pip install 'indosec[fast]'"
 _MODEL_FILE = "model.int8.onnx"
 _QUANTIZATION = "int8-per-channel-matmul"  # part of the cache key: a new recipe never reuses an old file
 
 
-class OnnxInt8Model:
-    """Logits from an int8 ONNX model: `OnnxInt8Model(path, config)(encoding) -> np.ndarray`.
-    `config` is the checkpoint's transformers config (labels, calibration temperature)."""
+class OnnxBackend:
+    """Logits from an int8 ONNX model on the CPU: the `indosec.backends.Backend` interface."""
 
-    def __init__(self, path: str | Path, config, *, threads: int | None = None):
+    device = torch.device("cpu")
+
+    def __init__(self, path: str | Path, *, threads: int | None = None):
         ort = _import_onnxruntime()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()
@@ -53,30 +55,29 @@ class OnnxInt8Model:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.path = Path(path)
-        self.config = config
 
-    def __call__(self, encoding: Mapping[str, torch.Tensor]) -> np.ndarray:
+    def logits(self, encoding: Mapping[str, torch.Tensor]) -> np.ndarray:
         feed = {name: encoding[name].numpy() for name in self.input_names}
-        return self.session.run(None, feed)[0]
+        return self.session.run(None, feed)[0].astype(np.float32, copy=False)
 
 
-def load_fast(name_or_path: str, tokenizer, *, revision: str | None = None) -> OnnxInt8Model:
-    """The int8 ONNX twin of a checkpoint, from the cache or exported now."""
+def load_fast(name_or_path: str, tokenizer, config, *, revision: str | None = None) -> OnnxBackend:
+    """The int8 ONNX twin of a checkpoint, from the cache or exported now (`config`: the
+    checkpoint's, as `indosec.load` read it; needed only to export)."""
     _import_onnxruntime()
-    config = AutoConfig.from_pretrained(name_or_path, revision=revision)
     cache = _cache_dir(_weights_file(name_or_path, revision))
     if cache is not None and (cache / _MODEL_FILE).is_file():
-        return OnnxInt8Model(cache / _MODEL_FILE, config)
+        return OnnxBackend(cache / _MODEL_FILE)
     with quiet_loading():
         model = AutoModelForSequenceClassification.from_pretrained(
-            name_or_path, revision=revision, use_safetensors=True, trust_remote_code=False
+            name_or_path, config=config, revision=revision, use_safetensors=True, trust_remote_code=False
         )
     with tempfile.TemporaryDirectory(prefix="indosec-onnx-") as tmp:
         built = export_int8(model, tokenizer, Path(tmp))
         if cache is None:  # nothing to key a cache on: load before the temporary file goes
-            return OnnxInt8Model(built, config)
+            return OnnxBackend(built)
         _publish(built, cache)
-    return OnnxInt8Model(cache / _MODEL_FILE, config)
+    return OnnxBackend(cache / _MODEL_FILE)
 
 
 def export_int8(model, tokenizer, out_dir: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Print a checkpoint's test metrics and its predictions for three example sentences.
+"""Print a checkpoint's test metrics and its prediction for an example sentence of each label
+(`indosec.labels.EXAMPLES`).
 
     python scripts/demo.py outputs/quickstart
 """
@@ -8,12 +9,10 @@ import sys
 from pathlib import Path
 
 import indosec
+from indosec.labels import EXAMPLES
 
-EXAMPLES = [
-    "Menteri Pertahanan Indonesia dan Australia sepakat memperluas patroli bersama di Laut Arafura.",
-    "Dua anggota TNI tewas setelah kelompok bersenjata menyerang pos mereka di Kabupaten Intan Jaya, Papua.",
-    "Moskow menegaskan Krimea adalah bagian tak terpisahkan dari Federasi Rusia sejak referendum 2014.",
-]
+# the last example of each label: the card's Hub widget shows the first ones
+SENTENCES = {label: examples[-1] for label, examples in EXAMPLES.items()}
 
 
 def main(run_dir: str) -> None:
@@ -25,9 +24,9 @@ def main(run_dir: str) -> None:
     print(f"{'label':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
     for label, m in metrics["per_class"].items():
         print(f"{label:<22}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>9}")
-    print()
-    for text, pred in zip(EXAMPLES, indosec.load(run_dir).predict(EXAMPLES)):
-        print(f"{pred.label:<22}{pred.score:.2f}  {text}")
+    print(f"\n{'example of':<22}{'predicted':<22}score  sentence")
+    for (label, text), pred in zip(SENTENCES.items(), indosec.load(run_dir).predict(list(SENTENCES.values()))):
+        print(f"{label:<22}{pred.label:<22}{pred.score:.2f}   {text}")
     print(f"\nFull report: {Path(run_dir) / 'report' / 'report.md'}; model card: {Path(run_dir) / 'README.md'}")
 
 

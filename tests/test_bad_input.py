@@ -97,7 +97,7 @@ def test_a_long_sentence_is_the_token_weighted_mean_of_its_windows(clf):
     enc.pop("overflow_to_sample_mapping")
     assert len(enc["input_ids"]) >= 3
     with torch.no_grad():
-        windows = clf.model(**enc).logits.numpy()
+        windows = clf.backend.model(**enc).logits.numpy()
     tokens = enc["attention_mask"].sum(1).numpy()
     expected = (windows * tokens[:, None]).sum(0) / tokens.sum()  # token-weighted mean of window logits
     assert clf.logits([text])[0] == pytest.approx(expected, abs=1e-4)

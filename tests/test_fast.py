@@ -21,7 +21,7 @@ def fp32_and_fast(tiny_run):
 def test_fast_mode_agrees_with_fp32(fp32_and_fast):
     fp32, fast = fp32_and_fast
     texts = SENTENCES + [SHORT, long_sentence(150)]
-    assert fast.fast and fast.device.type == "cpu"
+    assert isinstance(fast.backend, indosec.fast.OnnxBackend) and fast.device.type == "cpu"
     assert fast.predict_proba(texts) == pytest.approx(fp32.predict_proba(texts), abs=0.03)
     assert [p.label for p in fast.predict(SENTENCES)] == [p.label for p in fp32.predict(SENTENCES)]
 
@@ -32,6 +32,13 @@ def test_fast_mode_keeps_threshold_documents_and_bad_input_rules(fp32_and_fast):
     assert len(fast.predict_document("DAMASKUS - Bom meledak di pasar. Tujuh orang tewas.").sentences) == 2
     with pytest.raises(TypeError, match="item 1 is NoneType"):
         fast.predict([SHORT, None])
+
+
+def test_labels_and_temperature_come_from_config_json_not_from_the_onnx_backend(fp32_and_fast):
+    fp32, fast = fp32_and_fast
+    assert not hasattr(fast.backend, "config")
+    assert (fast.labels, fast.temperature, fast.max_length) == (fp32.labels, fp32.temperature, fp32.max_length)
+    assert fast.config.to_dict() == fp32.config.to_dict()
 
 
 def test_the_export_is_cached_and_reused(tiny_run, indosec_cache, fp32_and_fast, monkeypatch):

@@ -1,6 +1,8 @@
 import math
 
+import numpy as np
 import pytest
+import torch
 from transformers import pipeline
 
 import indosec
@@ -55,6 +57,23 @@ def test_module_level_predict_caches_the_model(tiny_run):
     indosec.predict(SENTENCES[0], model=path)
     assert indosec._cached.cache_info().hits >= 1
     assert [p.label for p in first] == [p.label for p in indosec.load(path).predict(SENTENCES[:2])]
+
+
+def test_a_classifier_runs_on_any_backend_with_device_and_logits(clf):
+    """The Classifier never asks which backend it has: an object with the two members of
+    `indosec.backends.Backend` is enough, and labels and temperature come from the config."""
+
+    class Fixed:
+        device = torch.device("cpu")
+
+        def logits(self, encoding):
+            return np.tile(np.arange(len(clf.labels), dtype=np.float32), (len(encoding["input_ids"]), 1))
+
+    stub = indosec.Classifier(Fixed(), clf.tokenizer, clf.config)
+    pred = stub.predict(SENTENCES[0])
+    assert pred.label == clf.labels[-1] and stub.device.type == "cpu"
+    expected = torch.softmax(torch.arange(len(clf.labels), dtype=torch.float32) / clf.temperature, dim=-1).numpy()
+    assert list(pred.probabilities.values()) == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize("bad, message", [(None, "NoneType"), (42, "int"), (["ok sentence here", 3], "item 1 is int"), (b"bytes", "bytes")])

@@ -48,7 +48,7 @@ def test_safetensors_are_loaded_and_a_pickle_beside_them_is_never_opened(checkpo
     assert clf.predict(SENTENCE).label in indosec.LABELS
     assert not sentinel.exists()
     expected = load_file(checkpoint / "model.safetensors")["classifier.weight"]
-    assert torch.equal(clf.model.classifier.weight.detach().cpu(), expected)
+    assert torch.equal(clf.backend.model.classifier.weight.detach().cpu(), expected)
 
 
 def test_a_checkpoint_asking_for_its_own_code_is_refused_and_the_code_never_runs(checkpoint, tmp_path):

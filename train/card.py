@@ -18,32 +18,16 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from indosec.labels import EXAMPLES, definition_table
 from train.bundled import E5, describe, is_bundled
 from train.io import write_text_atomic
 
 TEMPLATE = "model_card.md.j2"
 DATASET_ID = "indosec-security-news-sentences"  # not on the Hub; the card says so
 INDOBERT_CONFIG = "configs/indobert-base.yaml"
-WIDGET_EXAMPLES = [
-    "Indonesia dan Australia sepakat memperkuat pertukaran informasi intelijen untuk menangkal terorisme.",
-    "Sebuah bom mobil meledak di dekat pos pemeriksaan di Idlib, menewaskan sedikitnya tujuh orang.",
-    "Beijing kembali menegaskan bahwa perairan di sekitar Kepulauan Natuna merupakan wilayah penangkapan ikan tradisionalnya.",
-]
-LABEL_DEFINITIONS = {  # short forms of data/GUIDELINES.md
-    "security_cooperation": "States, forces, agencies or organisations working together on security: talks and their "
-    "outcomes, ceasefire and de-escalation deals, joint patrols and exercises, intelligence sharing, training, extradition, "
-    "defence aid between governments.",
-    "attack": "A report of a specific use of force in armed conflict, terrorism or political violence: bombings, "
-    "shootings, air and drone strikes, clashes, kidnappings, force against vessels, claims of responsibility, casualty "
-    "updates. Ordinary crime and cyberattacks are `other`.",
-    "territorial_claim": "A party asserts or rejects sovereignty or control over land or sea: claims and counter-claims, "
-    "annexations, proclamations over territory, maps and historic rights, boundary settlements.",
-    "propaganda": "Text that persuades or mobilises rather than reports, from any side: loaded or dehumanising labels, "
-    "glorification of fighters or 'martyrs', calls to violence, recruitment, threats, conspiracy claims and unsupported "
-    "accusations stated as fact. Takes precedence over the other labels.",
-    "other": "Everything else: background, bylines and page furniture, humanitarian and general news, trials and "
-    "arrests without violence, and look-alikes ('serangan balik' in football, 'klaim asuransi').",
-}
+# The Hub's try-it box shows news reports; a propaganda sentence there would put recruitment
+# text on the model's page, and `other` shows nothing.
+WIDGET_EXAMPLES = [EXAMPLES[label][0] for label in ("security_cooperation", "attack", "territorial_claim")]
 
 
 def load_card_inputs(checkpoint: str | Path) -> dict:
@@ -171,7 +155,7 @@ def render_card(
         metadata=yaml.safe_dump(card_metadata(inputs), sort_keys=False, allow_unicode=True, width=1000).strip(),
         cfg=inputs["config"], metrics=inputs["metrics"], ev=ev, model=ev["model"], baseline=ev.get("baseline"),
         cal=ev["calibration"], run=ev["run"], labels=labels,
-        definitions={lab: LABEL_DEFINITIONS.get(lab, "(no definition recorded)") for lab in labels},
+        label_table=definition_table(labels),
         counts=counts, splits=list(counts), totals={s: sum(c.values()) for s, c in counts.items()},
         temperature=float(inputs["model_config"].get("calibration_temperature") or 1.0),
         backbone=inputs["config"]["model"]["model_name_or_path"], dataset_id=DATASET_ID,

@@ -26,6 +26,7 @@ from transformers import (
     set_seed,
 )
 
+from indosec.backends import TorchBackend
 from indosec.classifier import Classifier
 from indosec.safety import HubUnavailable, check_hub_model, check_local_path
 from train.articles import add_article_sentences, evaluate_documents
@@ -161,7 +162,9 @@ def train(cfg: Config) -> dict:
 
     # 5. logits of the best model in data order (the Trainer's evaluation sampler groups by
     #    length, so its predictions cannot be matched back to sentence ids and metadata)
-    clf = Classifier(trainer.model, tokenizer, max_length=m.max_length, batch_size=t.per_device_eval_batch_size)
+    clf = Classifier(
+        TorchBackend(trainer.model), tokenizer, trainer.model.config, max_length=m.max_length, batch_size=t.per_device_eval_batch_size
+    )
     logits = {s: clf.logits([e["text"] for e in splits[s]]) for s in ("validation", "test")}
     gold = {s: [e["label"] for e in splits[s]] for s in ("validation", "test")}
     metrics = {"train_samples": len(splits["train"]), "best_checkpoint_step": _best_step(trainer)}
