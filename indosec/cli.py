@@ -67,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="indosec", description="Label Indonesian security-news sentences.")
     commands = parser.add_subparsers(dest="command", required=True)
-    p = commands.add_parser("predict", help="label sentences, a file of sentences, or whole articles")
+    p = commands.add_parser(
+        "predict", help="label sentences, a file of sentences, or whole articles",
+        epilog="Standard input is read with --input -, or when nothing else is given and input is piped "
+        "(cat kalimat.txt | indosec predict): one sentence per line, unless --format says jsonl or csv.",
+    )
     p.add_argument("texts", nargs="*", metavar="TEXT", help="sentences to label")
     p.add_argument("--input", type=Path, help="a .txt (one sentence per line), .jsonl or .csv file; - for standard input (the default when it is piped)")
     p.add_argument("--format", choices=FORMATS, help="format of --input (default: its suffix; txt for standard input)")
