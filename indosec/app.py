@@ -22,11 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from indosec.records import InputError, read_records
+from indosec.records import SUFFIXES, InputError, read_records
 from indosec.results import SentencePrediction, document_prediction, to_prediction
 
 MAX_FILE_BYTES = 2_000_000  # an article is a few kB; a bigger file is a mistake, not news
-SUFFIXES = (".txt", ".jsonl", ".csv")
 UNCERTAIN = "needs a person"
 COLOURS = {
     "security_cooperation": "#8ecae6", "attack": "#f4978e", "territorial_claim": "#ffd166",

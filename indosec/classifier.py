@@ -9,7 +9,8 @@ import torch
 from transformers import AutoConfig, AutoTokenizer
 
 from indosec.backends import Backend, load_torch
-from indosec.document import DEFAULT_MAX_CHARS, split_sentences
+from indosec.document import split_sentences
+from indosec.lengths import MAX_SENTENCE_CHARS, MAX_TEXT_CHARS, token_limit, window_stride
 from indosec.results import (
     DocumentPrediction,
     LabelSummary,
@@ -26,15 +27,6 @@ __all__ = [
     "Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_device", "check_text", "load",
 ]
 
-# IndoBERT's Hub tokenizer reports a huge model_max_length; anything above this is not a
-# real limit and we fall back to the length sentences were trained with.
-_SANE_MAX_LENGTH = 4096
-DEFAULT_MAX_LENGTH = 128
-# A "sentence" this long is an article passed to predict() or a CSV with an unclosed quote
-# that swallowed the rest of the file: scoring it would take minutes and mean nothing.
-DEFAULT_MAX_CHARS_PER_TEXT = 10_000
-
-
 class Classifier:
     """A sequence-classification model with the label names from its `config.json`.
 
@@ -46,7 +38,7 @@ class Classifier:
     - empty, whitespace-only, or nothing left after removing control characters →
       ValueError naming the index (there is nothing to label; callers reading files skip
       blank lines themselves, as the CLI does);
-    - longer than `max_chars` characters (10,000 by default) → ValueError naming the index;
+    - longer than `max_chars` characters (`indosec.lengths.MAX_TEXT_CHARS` by default) → ValueError naming the index;
       use `predict_document`, which splits long text into sentences;
     - control and zero-width characters are removed and Unicode NFKC-normalised first;
     - emoji and other scripts (Arabic, Chinese, ...) are scored like any text. The model was
@@ -62,7 +54,7 @@ class Classifier:
         max_length: int | None = None,
         batch_size: int = 32,
         stride: int | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT,
+        max_chars: int = MAX_TEXT_CHARS,
     ):
         """`backend`: what runs the model (`indosec.backends`: the torch model or the int8 ONNX
         copy); `config`: the checkpoint's transformers config, the source of the label names
@@ -71,11 +63,9 @@ class Classifier:
         self.tokenizer = tokenizer
         self.config = config
         self.batch_size = batch_size
-        self.max_length = max_length or _checkpoint_max_length(tokenizer, config)
-        # tokens shared by consecutive windows of a long sentence
-        self.stride = self.max_length // 4 if stride is None else stride
-        if not 0 <= self.stride < self.max_length // 2:
-            raise ValueError(f"stride must be between 0 and max_length/2 ({self.max_length // 2}), got {self.stride}")
+        # the length policy (tokens per window, overlap) lives in indosec.lengths
+        self.max_length = max_length or token_limit(getattr(tokenizer, "model_max_length", None), getattr(config, "max_position_embeddings", None))
+        self.stride = window_stride(self.max_length, stride)
         self.max_chars = max_chars
         self.labels: list[str] = [config.id2label[i] for i in range(len(config.id2label))]
         # Temperature fitted on the validation split after training (1.0 = uncalibrated);
@@ -138,7 +128,7 @@ class Classifier:
         boilerplate, gives no sentences.
         """
         threshold = check_threshold(threshold)
-        spans = split_sentences(text, max_chars=min(DEFAULT_MAX_CHARS, self.max_chars), dedupe=dedupe)
+        spans = split_sentences(text, max_chars=min(MAX_SENTENCE_CHARS, self.max_chars), dedupe=dedupe)
         preds = self.predict([s.text for s in spans], threshold=threshold) if spans else []
         sentences = [
             SentencePrediction(label=p.label, score=p.score, probabilities=p.probabilities, text=s.text, start=s.start, end=s.end)
@@ -232,7 +222,7 @@ def check_device(device: str | None) -> str:
     return device
 
 
-def check_text(text, *, max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT) -> str:
+def check_text(text, *, max_chars: int = MAX_TEXT_CHARS) -> str:
     """The normalised text, or TypeError/ValueError saying what is wrong with it (the
     message reads after "item 3 " or "line 3: ")."""
     if not isinstance(text, str):
@@ -245,9 +235,3 @@ def check_text(text, *, max_chars: int = DEFAULT_MAX_CHARS_PER_TEXT) -> str:
         raise ValueError("is empty or whitespace only" if not text.strip() else "has nothing left after removing control characters")
     return cleaned
 
-
-def _checkpoint_max_length(tokenizer, config) -> int:
-    limit = getattr(tokenizer, "model_max_length", None)
-    length = limit if isinstance(limit, int) and 0 < limit <= _SANE_MAX_LENGTH else DEFAULT_MAX_LENGTH
-    positions = getattr(config, "max_position_embeddings", None)
-    return min(length, positions) if isinstance(positions, int) and positions > 0 else length

@@ -2,6 +2,8 @@
 
     indosec predict "Kedua negara sepakat memperkuat kerja sama intelijen." --model outputs/quickstart
     indosec predict --input sentences.txt|.jsonl|.csv --output out.jsonl [--text-column kalimat]
+    cat sentences.txt | indosec predict             # standard input: one sentence per line
+    indosec predict --input - --format jsonl < sentences.jsonl
     indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
     indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
 
@@ -9,6 +11,10 @@ Output is JSON Lines (stdout unless --output): one object per sentence, in input
 `line` (and `id` when the record has one) for files; one object per article for --document.
 Files are streamed in chunks, so memory does not grow with the file, and each chunk is
 written and flushed before the next is read.
+
+Standard input is read with `--input -`, or when no sentence, --input or --document is given
+and input is piped (not a terminal). It is plain text, one sentence per line, unless --format
+names jsonl or csv; --format also overrides a file's suffix.
 
 CSV files may be comma-, semicolon- (Excel in an Indonesian locale) or tab-separated: the
 delimiter is detected from the header and printed, or set with --delimiter.
@@ -33,7 +39,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from indosec.classifier import check_device, check_text, load
-from indosec.records import DELIMITERS, InputError, Record, check_input, count_lines, csv_delimiter, read_records
+from indosec.records import DELIMITERS, FORMATS, STDIN, InputError, Record, count_lines, open_source, read_records
 from indosec.results import check_threshold
 from indosec.safety import HubUnavailable
 
@@ -61,9 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="indosec", description="Label Indonesian security-news sentences.")
     commands = parser.add_subparsers(dest="command", required=True)
-    p = commands.add_parser("predict", help="label sentences, a file of sentences, or whole articles")
+    p = commands.add_parser(
+        "predict", help="label sentences, a file of sentences, or whole articles",
+        epilog="Standard input is read with --input -, or when nothing else is given and input is piped "
+        "(cat kalimat.txt | indosec predict): one sentence per line, unless --format says jsonl or csv.",
+    )
     p.add_argument("texts", nargs="*", metavar="TEXT", help="sentences to label")
-    p.add_argument("--input", type=Path, help="a .txt (one sentence per line), .jsonl or .csv file")
+    p.add_argument("--input", type=Path, help="a .txt (one sentence per line), .jsonl or .csv file; - for standard input (the default when it is piped)")
+    p.add_argument("--format", choices=FORMATS, help="format of --input (default: its suffix; txt for standard input)")
     p.add_argument("--document", type=Path, nargs="+", help="article text files, split into sentences")
     p.add_argument("--output", type=Path, help="where to write JSON Lines (default: stdout)")
     p.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
@@ -105,8 +116,10 @@ def _app(args) -> int:
 def _predict(args) -> int:
     # 1. arguments and input files are checked before the model loads (which takes seconds)
     sources = sum(bool(x) for x in (args.texts, args.input, args.document))
+    if sources == 0 and sys.stdin is not None and not sys.stdin.isatty():
+        args.input, sources = Path(STDIN), 1  # `... | indosec predict`: read what is piped in
     if sources != 1:
-        raise InputError("give sentences, --input FILE or --document FILE (exactly one of them)")
+        raise InputError("give sentences, --input FILE or --document FILE (exactly one of them), or pipe sentences in")
     if not args.model:
         raise InputError("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
     if args.batch_size < 1:
@@ -126,19 +139,19 @@ def _predict(args) -> int:
         except ValueError as e:
             raise InputError(f"sentence {i} {e}")
     delimiter = "\t" if args.delimiter == "tab" else args.delimiter
+    source = None
     if args.input:
-        check_input(args.input, args.text_column, delimiter)
-        if args.input.suffix.lower() == ".csv":
-            delimiter = csv_delimiter(args.input, args.text_column, delimiter)
+        source = open_source(args.input, format=args.format, text_column=args.text_column, delimiter=delimiter)
+        if source.format == "csv":
             how = "given" if args.delimiter else "detected from the header; set it with --delimiter"
-            print(f"indosec: reading {args.input} as {DELIMITERS[delimiter]}-separated ({how})", file=sys.stderr)
+            print(f"indosec: reading {source.name} as {DELIMITERS[source.delimiter]}-separated ({how})", file=sys.stderr)
     for path in args.document or ():
         if not path.is_file():
             raise InputError(f"{path}: no such file")
     if args.output:
         if not args.output.parent.is_dir():
             raise InputError(f"--output {args.output}: folder {args.output.parent} does not exist")
-        if any(args.output.resolve() == p.resolve() for p in [args.input, *(args.document or ())] if p):
+        if any(args.output.resolve() == p.resolve() for p in [args.input, *(args.document or ())] if p and str(p) != STDIN):
             raise InputError(f"--output {args.output} is also an input file; it would be overwritten")
 
     # 2. the model
@@ -164,18 +177,19 @@ def _predict(args) -> int:
             return EXIT_OK
         if args.document:
             return _write_documents(clf, args.document, out, args.threshold)
-        records = read_records(args.input, args.text_column, args.id_column, delimiter)
+        records = read_records(source, args.text_column, args.id_column)
         progress = tqdm(
-            total=count_lines(args.input), unit="line", desc=args.input.name, file=sys.stderr,
+            total=None if source.name == "<stdin>" else count_lines(args.input), unit="line", desc=Path(source.name).name, file=sys.stderr,
             disable=True if args.no_progress else None,  # None: only when stderr is a terminal
         )
         with progress:
-            bad, good = _write_predictions(clf, records, out, args.threshold, source=str(args.input), progress=progress)
-        if bad and not good:
-            print(f"indosec: error: none of the {bad} line(s) in {args.input} could be read; nothing labelled", file=sys.stderr)
+            bad, good = _write_predictions(clf, records, out, args.threshold, source=source.name, progress=progress)
+        if not good:
+            what = f"none of the {bad} line(s) in {source.name} could be read" if bad else f"no sentence in {source.name}"
+            print(f"indosec: error: {what}; nothing labelled", file=sys.stderr)
             return EXIT_FAILED
         if bad:
-            print(f"indosec: {bad} bad line(s) in {args.input} skipped; the other {good} labelled", file=sys.stderr)
+            print(f"indosec: {bad} bad line(s) in {source.name} skipped; the other {good} labelled", file=sys.stderr)
         return EXIT_BAD_INPUT if bad else EXIT_OK
 
 

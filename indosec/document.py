@@ -23,7 +23,8 @@ What real scraped articles contain, and what the splitter does with it:
 - A sentence repeating an earlier one (scraped pages often repeat the lead paragraph) is
   returned once, at its first position. Pieces with no letter or digit ("***") are dropped.
 - A piece longer than `max_chars` (a list without punctuation, a 1 MB paste) is cut at the
-  last space before the limit, so the classifier always receives bounded input.
+  last space before the limit, so the classifier always receives bounded input (the default,
+  `indosec.lengths.MAX_SENTENCE_CHARS`, is part of the length policy).
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from indosec.lengths import MAX_SENTENCE_CHARS
 from indosec.text import normalize_text
-
-DEFAULT_MAX_CHARS = 2000
 
 # Lower-cased, without the final dot. Titles, ranks, addresses, units and Latin shorthand
 # seen in Indonesian news; single letters (initials such as "H." or "M.") are handled apart.
@@ -115,7 +115,7 @@ class Span:
     text: str
 
 
-def split_sentences(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, dedupe: bool = True) -> list[Span]:
+def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS, dedupe: bool = True) -> list[Span]:
     """Sentences of an article in reading order, each with its offsets into `text`."""
     if not isinstance(text, str):
         raise TypeError(f"expected the article as a string, got {type(text).__name__}")

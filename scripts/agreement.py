@@ -14,22 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from collections import Counter
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+from indosec.records import InputError, read_objects, read_rows  # noqa: E402
+
 SPLITS = ("train", "validation", "test")
 
 
 def read_data(data_dir: Path) -> dict[str, dict]:
-    rows = {}
-    for split in SPLITS:
-        for line in (data_dir / f"{split}.jsonl").open(encoding="utf-8"):
-            if line.strip():
-                r = json.loads(line)
-                rows[r["id"]] = r
-    return rows
+    return {r["id"]: r for split in SPLITS for r in read_objects(data_dir / f"{split}.jsonl")}
 
 
 def sample(data_dir: Path, fraction: float, seed: int, out: Path) -> None:
@@ -44,11 +42,9 @@ def read_article_sentences(data_dir: Path) -> dict[tuple[str, str], dict]:
     """Article sentences keyed by (article id, sentence text)."""
     rows = {}
     for split in SPLITS:
-        for line in (data_dir / "articles" / f"{split}.jsonl").open(encoding="utf-8"):
-            if line.strip():
-                a = json.loads(line)
-                for s in a["sentences"]:
-                    rows.setdefault((a["id"], s["text"]), {"text": s["text"], "label": s["label"]})
+        for a in read_objects(data_dir / "articles" / f"{split}.jsonl"):
+            for s in a["sentences"]:
+                rows.setdefault((a["id"], s["text"]), {"text": s["text"], "label": s["label"]})
     return rows
 
 
@@ -57,10 +53,10 @@ def score(data_dir: Path, second: Path) -> None:
     article sentences (a sentence the splitter no longer yields is skipped, and counted)."""
     rows, article_rows, skipped = read_data(data_dir), None, 0
     pairs = []
-    for n, line in enumerate(second.open(encoding="utf-8"), 1):
-        if not line.strip():
-            continue
-        r = json.loads(line)
+    for row in read_rows(second):
+        if row.error is not None:
+            raise InputError(f"{second}:{row.line}: {row.error}")
+        n, r = row.line, row.fields
         if "article" in r:
             article_rows = article_rows or read_article_sentences(data_dir)
             key = (r["article"], r["text"])
@@ -101,10 +97,13 @@ def main() -> None:
     c.add_argument("data_dir", type=Path)
     c.add_argument("second", type=Path)
     args = parser.parse_args()
-    if args.command == "sample":
-        sample(args.data_dir, args.fraction, args.seed, args.out)
-    else:
-        score(args.data_dir, args.second)
+    try:
+        if args.command == "sample":
+            sample(args.data_dir, args.fraction, args.seed, args.out)
+        else:
+            score(args.data_dir, args.second)
+    except InputError as e:
+        sys.exit(f"error: {e}")
 
 
 if __name__ == "__main__":

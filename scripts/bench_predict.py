@@ -37,7 +37,9 @@ VARIANTS = {
 
 
 def read_sentences(paths: list[Path], limit: int | None) -> list[str]:
-    texts = [json.loads(line)["text"] for p in paths for line in p.open(encoding="utf-8") if line.strip()]
+    from indosec.records import read_objects
+
+    texts = [r["text"] for p in paths for r in read_objects(p)]
     return texts[:limit] if limit else texts
 
 

@@ -12,13 +12,13 @@ are printed too: a flip on a near-tie says little about the quantization.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import f1_score
 
 import indosec
+from indosec.records import read_objects
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "test.jsonl")
     args = parser.parse_args()
 
-    rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
+    rows = read_objects(args.data)
     texts, gold = [r["text"] for r in rows], [r["label"] for r in rows]
     fp32 = indosec.load(args.model, device="cpu")
     fast = indosec.load(args.model, fast=True)

@@ -14,15 +14,19 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+from indosec.records import InputError, read_objects  # noqa: E402
 
 FRACTIONS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 FIELD_ORDER = ("id", "text", "label", "theatre", "register", "story", "hard")
 
 
 def read_pool(paths: list[Path]) -> list[dict]:
-    rows = [json.loads(line) for p in paths for line in p.open(encoding="utf-8") if line.strip()]
+    rows = [r for p in paths for r in read_objects(p)]
     rows.sort(key=lambda r: (str(r.get("story")), r["text"]))
     used = {r["id"] for r in rows if r.get("id")}
     n = 0
@@ -97,12 +101,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--articles", action="store_true", help="the inputs are whole labelled articles")
     args = parser.parse_args()
-    if args.articles:
-        rows = sorted((json.loads(line) for p in args.inputs for line in p.open(encoding="utf-8") if line.strip()), key=lambda r: r["id"])
-        assignment, order = assign_article_stories(rows, args.seed), ARTICLE_FIELD_ORDER
-    else:
-        rows = read_pool(args.inputs)
-        assignment, order = assign_stories(rows, args.seed), FIELD_ORDER
+    try:
+        if args.articles:
+            rows = sorted((r for p in args.inputs for r in read_objects(p)), key=lambda r: r["id"])
+            assignment, order = assign_article_stories(rows, args.seed), ARTICLE_FIELD_ORDER
+        else:
+            rows = read_pool(args.inputs)
+            assignment, order = assign_stories(rows, args.seed), FIELD_ORDER
+    except InputError as e:
+        sys.exit(f"error: {e}")
     out = {s: [] for s in FRACTIONS}
     for r in rows:
         out[assignment[r["story"]]].append({k: r[k] for k in order if k in r})

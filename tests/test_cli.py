@@ -9,6 +9,7 @@ import pytest
 
 from indosec import LABELS, cli
 from indosec.records import Record
+from tests.test_cli_stdin import Terminal
 from tests.test_predict import SENTENCES
 
 
@@ -235,7 +236,8 @@ def test_a_model_that_does_not_load_exits_2(tmp_path, capsys):
         (["Bom meledak.", "--batch-size", "0"], "--batch-size must be at least 1"),
     ],
 )
-def test_bad_arguments_exit_2_with_a_message(capsys, model, args, message):
+def test_bad_arguments_exit_2_with_a_message(capsys, monkeypatch, model, args, message):
+    monkeypatch.setattr(sys, "stdin", Terminal())  # nothing piped in: no sentences is an error
     code, _, err = run(capsys, *args, "--model", model)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 

@@ -53,16 +53,35 @@ def test_each_kind_of_bad_row_is_named_with_file_and_line(tmp_path, line, messag
     assert f"{paths['train']}:2: {message}" in str(err.value)
 
 
-def test_strict_mode_checks_the_metadata_vocabularies(tmp_path):
-    from train.data import CORE_FIELDS, META_FIELDS
-
+def test_metadata_once_present_is_required_everywhere_and_checked(tmp_path):
     paths = good_splits(tmp_path)
     row = {**GOOD, "theatre": "mars", "register": "tweet", "story": "s9", "hard": False}
     write_split(tmp_path, "train", [json.dumps(row)])
     with pytest.raises(DataError) as err:
-        validate_files(paths, required=CORE_FIELDS + META_FIELDS)
+        validate_files(paths)
     assert "unknown theatre 'mars'" in str(err.value) and "unknown register 'tweet'" in str(err.value)
     assert f"{paths['validation']}:1: missing field(s) theatre, register, story, hard" in str(err.value)
+
+
+BAD_ROWS = [
+    json.dumps({**GOOD, "label": "terrorism"}),
+    json.dumps({**GOOD, "text": "Dua kata"}),
+    json.dumps({**GOOD, "theatre": "mars"}),
+    json.dumps({**GOOD, "hard": "maybe"}),
+    '{"id": "a", "text": "Kalimat tanpa label sama sekali di sini.",',
+]
+
+
+@pytest.mark.parametrize("bad", BAD_ROWS)
+def test_the_loader_rejects_what_validate_rejects_with_the_same_message(tmp_path, capsys, bad):
+    paths = good_splits(tmp_path)
+    ok = {**GOOD, "id": "ok", "text": "Baris pertama ini sah dan tidak bermasalah sama sekali."}
+    write_split(tmp_path, "train", [json.dumps(ok), bad])
+    assert main(["validate", str(tmp_path)]) == 1
+    printed = capsys.readouterr().err.strip()
+    with pytest.raises(DataError) as err:
+        load_splits(DataArgs(data_dir=str(tmp_path)))
+    assert str(err.value) == printed and f"{paths['train']}:2: " in printed
 
 
 def test_duplicates_near_duplicates_and_split_stories_are_rejected(tmp_path):

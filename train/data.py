@@ -1,8 +1,12 @@
-"""Read and validate labelled sentences. The training loader and the validator
-(`python -m train.data validate data/`) run the same checks; every error names file and line.
+"""Read and validate labelled sentences. The training loader (`load_splits`) and the validator
+(`python -m train.data validate data/`) run the same function, `validate`; every error names
+file and line.
 
 A row is a JSON object (JSON Lines) or a CSV record with at least `id`, `text`, `label`;
-the project's own dataset also carries `theatre`, `register`, `story` and `hard`.
+the project's own dataset also carries `theatre`, `register`, `story` and `hard`. A metadata
+field is optional, but once any row of the dataset has it, every row must, with a value from
+its vocabulary (so a dataset with the metadata is checked in full, one without it is not
+asked for it).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from pathlib import Path
 
 from indosec import records
 from indosec.labels import LABELS
+from indosec.lengths import MAX_WORDS, MIN_WORDS
 from indosec.text import normalize_text
+from train.config import ConfigError, DataArgs
 
 CORE_FIELDS = ("id", "text", "label")
 META_FIELDS = ("theatre", "register", "story", "hard")
@@ -28,8 +34,6 @@ THEATRES = ("syria_iraq", "indonesia", "philippines", "afghanistan", "yemen", "s
 REGISTERS = ("hard_news", "dateline", "quote", "headline", "press_release", "translated_statement",
              "opinion", "extremist_channel", "partisan_site", "boilerplate")
 NEAR_DUPLICATE_JACCARD = 0.8
-# Sanity bounds, not style: a 1-word "sentence" is a fragment, a 100-word one a paste error.
-MIN_WORDS, MAX_WORDS = 3, 80
 MAX_REPORTED = 30
 
 
@@ -89,7 +93,7 @@ def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, ma
         elif not min_words <= words <= max_words:
             problems.append(f"text has {words} words (allowed {min_words}-{max_words})")
     for name, vocab in (("theatre", THEATRES), ("register", REGISTERS)):
-        if name in required and name in f and f[name] not in vocab:
+        if name in f and f[name] not in vocab:
             problems.append(f"unknown {name} {f[name]!r} (expected one of {', '.join(vocab)})")
     if "hard" in f and not isinstance(f["hard"], bool) and str(f["hard"]).lower() not in ("true", "false"):
         problems.append(f"field hard={f['hard']!r}, expected true or false")
@@ -149,17 +153,27 @@ def _near_duplicates(rows: list[Row]) -> list[str]:
     return problems
 
 
-def validate_files(split_paths: dict[str, Path], labels=LABELS, *, required=CORE_FIELDS, min_words=MIN_WORDS, max_words=MAX_WORDS) -> dict[str, list[Row]]:
+def validate(data_args: DataArgs) -> dict[str, list[Row]]:
+    """The checks of the training loader and of `python -m train.data validate`: the
+    train/validation/test files of `data_args`, with its labels and word bounds."""
+    paths = {s: data_args.path(s) for s in SPLITS}
+    return validate_files(paths, data_args.labels, min_words=data_args.min_words, max_words=data_args.max_words)
+
+
+def validate_files(split_paths: dict[str, Path], labels=LABELS, *, min_words=MIN_WORDS, max_words=MAX_WORDS) -> dict[str, list[Row]]:
     """Read and check every split; raise DataError listing all problems, else return the rows."""
     split_rows, problems = {}, []
     for split, path in split_paths.items():
         rows, errors = read_rows(path)
         problems += errors
-        for r in rows:
-            problems += check_row(r, labels, required=required, min_words=min_words, max_words=max_words)
+        split_rows[split] = rows
         if not rows and not errors:
             problems.append(f"{path}: no rows")
-        split_rows[split] = rows
+    present = {k for rows in split_rows.values() for r in rows for k in r.fields}
+    required = CORE_FIELDS + tuple(k for k in META_FIELDS if k in present)
+    for rows in split_rows.values():
+        for r in rows:
+            problems += check_row(r, labels, required=required, min_words=min_words, max_words=max_words)
     problems += check_dataset(split_rows)
     raise_problems(problems)
     return split_rows
@@ -188,12 +202,8 @@ def to_examples(rows: list[Row], labels) -> list[dict]:
 
 
 def load_splits(data_args) -> dict[str, list[dict]]:
-    """Validated train/validation/test examples for a DataArgs."""
-    split_rows = validate_files(
-        {s: data_args.path(s) for s in SPLITS}, data_args.labels,
-        min_words=data_args.min_words, max_words=data_args.max_words,
-    )
-    return {s: to_examples(rows, data_args.labels) for s, rows in split_rows.items()}
+    """Validated train/validation/test examples for a DataArgs (`validate`, then label ids)."""
+    return {s: to_examples(rows, data_args.labels) for s, rows in validate(data_args).items()}
 
 
 def counts_table(split_rows: dict[str, list[Row]], column: str = "label", by: str = "split") -> str:
@@ -219,17 +229,16 @@ def main(argv=None) -> int:
     v.add_argument("data_dir", type=Path, help="holds train/validation/test.jsonl, and articles/ if present")
     v.add_argument("--min-words", type=int, default=MIN_WORDS)
     v.add_argument("--max-words", type=int, default=MAX_WORDS)
-    v.add_argument("--core-only", action="store_true", help="require only id, text, label")
     args = parser.parse_args(argv)
-    required = CORE_FIELDS if args.core_only else CORE_FIELDS + META_FIELDS
     article_dir = args.data_dir / "articles"
     try:
-        split_rows = validate_files({s: args.data_dir / f"{s}.jsonl" for s in SPLITS}, LABELS, required=required, min_words=args.min_words, max_words=args.max_words)
+        # the loader's own check: the same DataArgs a config with this data_dir would build
+        split_rows = validate(DataArgs(data_dir=str(args.data_dir), min_words=args.min_words, max_words=args.max_words))
         if article_dir.is_dir():
             from train.articles import article_paths, validate_article_files
 
             article_rows = validate_article_files(article_paths(article_dir), LABELS)
-    except DataError as e:
+    except (DataError, ConfigError) as e:
         print(e, file=sys.stderr)
         return 1
     present = {k for rows in split_rows.values() for r in rows for k in r.fields}

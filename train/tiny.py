@@ -7,12 +7,13 @@ sentences, for tests and smoke runs. Nothing is downloaded.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import torch
 from tokenizers import BertWordPieceTokenizer
 from transformers import AutoTokenizer, BertConfig, BertModel, PreTrainedTokenizerFast
+
+from indosec.records import read_objects
 
 
 def build_tiny_bert(out_dir: str | Path, texts: list[str], *, vocab_size: int = 3000, seed: int = 0) -> Path:
@@ -47,7 +48,7 @@ def _save_tiny_bert(out_dir: Path, tokenizer, *, seed: int) -> Path:
 def corpus(data_dir: str | Path) -> list[str]:
     texts = []
     for path in sorted(Path(data_dir).glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
+        texts += [r["text"] for r in read_objects(path)]
     return texts
 
 
