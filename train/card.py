@@ -1,5 +1,6 @@
 """Render a checkpoint's model card (its README.md) from the files the run wrote into it:
-config.json, training_config.json, metrics.json and report/metrics.json. No number is typed
+config.json, training_config.json, metrics.json, report/metrics.json and run_info.json (which
+holds the TrainingArguments the run used). No number is typed
 by hand; re-rendering a finished checkpoint gives the same card.
 
     python -m train.card outputs/quickstart                     # rewrite outputs/quickstart/README.md
@@ -19,6 +20,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from train.bundled import E5, describe, is_bundled
+from train.config import PROJECT_KEYS
 from train.io import write_text_atomic
 
 TEMPLATE = "model_card.md.j2"
@@ -78,6 +80,15 @@ def precision_used(inputs: dict) -> str:
     if not chosen:
         return str(inputs["config"]["train"]["precision"])
     return f"{chosen['precision']}, TF32 {'on' if chosen['tf32'] else 'off'} ({chosen['why']})"
+
+
+def training_arguments_used(inputs: dict) -> dict:
+    """The TrainingArguments the run set, as recorded in run_info.json; a checkpoint from before
+    that record shows its config's train: keys that are not this project's own options."""
+    recorded = (inputs.get("run_info") or {}).get("training_arguments")
+    if recorded is not None:
+        return recorded
+    return {k: v for k, v in inputs["config"]["train"].items() if k not in PROJECT_KEYS}
 
 
 def training_time(inputs: dict) -> str:
@@ -180,6 +191,7 @@ def render_card(
         backbone_text=describe(inputs["config"]["model"]["model_name_or_path"]),
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
         example=WIDGET_EXAMPLES[0], training_time=training_time(inputs), precision_used=precision_used(inputs),
+        training_arguments=training_arguments_used(inputs),
     )
 
 
