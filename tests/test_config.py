@@ -5,6 +5,7 @@ import pytest
 from transformers import TrainingArguments
 
 from train.config import Config, ConfigError, load_config
+from train.training_arguments import trainer_kwargs
 
 CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml"))
 
@@ -118,7 +119,7 @@ def test_training_arguments_keys_pass_through_typed(tmp_path):
     path.write_text("train:\n  adam_epsilon: 1e-6\n  lr_scheduler_type: cosine\n  eval_steps: 50\n", encoding="utf-8")
     cfg = load_config([path], ["train.label_smoothing_factor=0.1", "train.warmup_steps=0.25"])
     assert cfg.train.training_arguments == {"adam_epsilon": 1e-6, "lr_scheduler_type": "cosine", "eval_steps": 50, "label_smoothing_factor": 0.1, "warmup_steps": 0.25}
-    args = TrainingArguments(**cfg.train.trainer_kwargs("out"))
+    args = TrainingArguments(**trainer_kwargs(cfg.train, "out"))
     assert args.adam_epsilon == 1e-6 and args.label_smoothing_factor == 0.1 and args.lr_scheduler_type == "cosine"
     assert args.get_warmup_steps(200) == 50  # below 1: a fraction of the total steps
     assert (args.eval_strategy, args.save_strategy, args.save_steps) == ("steps", "steps", 50)  # eval_steps moves both

@@ -1,8 +1,8 @@
-"""Typed run configuration: defaults live in the dataclasses (and, for the Trainer's own
-arguments, in TRAINING_DEFAULTS); YAML files and `key=value` overrides only change them. The
-train: section takes this project's options (TrainArgs) and any `transformers.TrainingArguments`
-field, passed through and checked by TrainingArguments itself. Every bad key or value fails on
-load, before any model is loaded, with its name."""
+"""Typed run configuration: defaults live in the dataclasses (the Trainer's own arguments' in
+train/training_arguments.py); YAML files and `key=value` overrides only change them. The train:
+section takes this project's options (TrainArgs) and any `transformers.TrainingArguments` field,
+passed through and checked by TrainingArguments itself. Every bad key or value fails on load,
+before any model is loaded, with its name."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import torch
 import yaml
 from transformers import TrainingArguments
 
 from indosec.labels import LABELS
 from train.data import MAX_WORDS, MIN_WORDS
+from train.training_arguments import FIXED, RENAMED, TRAINING_DEFAULTS, TRAINING_FIELDS, TRAINING_HINTS, trainer_kwargs, transformers_default
 
 
 class ConfigError(ValueError):
@@ -81,42 +81,6 @@ class DataArgs:
         return Path(self.data_dir) / getattr(self, f"{split}_file")
 
 
-# TrainingArguments values this project starts from; a config's train: section overrides any of
-# them, and sets any other TrainingArguments field the same way.
-TRAINING_DEFAULTS = {
-    "seed": 42,
-    "num_train_epochs": 5.0,
-    "learning_rate": 3e-5,
-    "per_device_train_batch_size": 32,
-    "per_device_eval_batch_size": 64,
-    "weight_decay": 0.01,
-    "warmup_steps": 0.1,  # below 1: a fraction of the total steps (transformers 5 has no warmup_ratio)
-    "logging_steps": 10,
-    "save_total_limit": 2,
-    "eval_strategy": "epoch",  # train.eval_steps=N switches evaluation and checkpoints to every N steps
-    "save_strategy": "epoch",
-    "train_sampling_strategy": "group_by_length",  # batches of similar lengths: less padding
-    "report_to": "none",
-    "ddp_find_unused_parameters": False,  # every weight gets a gradient: no unused-parameter scan
-}
-# TrainingArguments the project sets itself; a config that sets one is refused with the reason.
-BEST_BY_MACRO_F1 = "the published model is always the checkpoint with the best validation macro-F1"
-FIXED = {
-    "load_best_model_at_end": BEST_BY_MACRO_F1,
-    "metric_for_best_model": BEST_BY_MACRO_F1,
-    "greater_is_better": BEST_BY_MACRO_F1,
-    "bf16": "set train.precision (auto, bf16, fp16 or fp32) instead",
-    "fp16": "set train.precision (auto, bf16, fp16 or fp32) instead",
-    "tf32": "TF32 matmuls follow train.precision (on for Ampere and later GPUs)",
-    "average_tokens_across_devices": "the classification loss is already a batch mean; averaging tokens "
-    "across devices would multiply it by the number of processes",
-    "resume_from_checkpoint": "set train.resume: a run continues from the last checkpoint of an interrupted run with the same run_name",
-}
-# Keys older configs used, with what TrainingArguments calls them now.
-RENAMED = {
-    "warmup_ratio": "warmup_steps (transformers 5 reads a value below 1 as a fraction of the total steps, e.g. 0.1)",
-    "evaluation_strategy": "eval_strategy",
-}
 # Values TrainingArguments accepts but that cannot train, or that the disk check needs bounded.
 AT_LEAST_ONE = ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "save_total_limit")
 
@@ -125,7 +89,8 @@ AT_LEAST_ONE = ("per_device_train_batch_size", "per_device_eval_batch_size", "gr
 class TrainArgs:
     """This project's own training options. Every other key of a config's train: section is a
     `transformers.TrainingArguments` field, kept in `training_arguments` and passed through as
-    written (over TRAINING_DEFAULTS); `cfg.train.learning_rate` reads such a key's value."""
+    written over the project's defaults (train/training_arguments.py); `cfg.train.learning_rate`
+    reads such a key's value."""
 
     run_name: str = "indobert-base"
     output_dir: str = "outputs"
@@ -157,7 +122,7 @@ class TrainArgs:
         for name in AT_LEAST_ONE:
             _require(getattr(self, name) is not None and getattr(self, name) >= 1, f"train.{name}", getattr(self, name), ">= 1")
         try:  # TrainingArguments checks its own values (strategies, steps, scheduler names, ...)
-            TrainingArguments(**self.trainer_kwargs(output_dir="config-check"))
+            TrainingArguments(**trainer_kwargs(self, output_dir="config-check"))
         except (ValueError, TypeError) as e:
             named = [f"train.{k}={v!r}" for k, v in self.training_arguments.items() if k in str(e) or (isinstance(v, str) and v in str(e))]
             raise ConfigError(f"{', '.join(named) or 'train'}: transformers.TrainingArguments rejects it: {e}") from None
@@ -172,26 +137,8 @@ class TrainArgs:
         if name in TRAINING_DEFAULTS:
             return TRAINING_DEFAULTS[name]
         if name in TRAINING_FIELDS:
-            f = TRAINING_FIELDS[name]
-            return f.default_factory() if f.default is dataclasses.MISSING else f.default
+            return transformers_default(name)
         raise AttributeError(f"train.{name} is neither a project option nor a TrainingArguments field")
-
-    def trainer_kwargs(self, output_dir: str, precision: dict | None = None) -> dict:
-        """The keyword arguments of the run's TrainingArguments: project defaults, then the
-        config's keys, then what the project fixes. `precision` is train/precision.py's choice."""
-        cuda = torch.cuda.is_available()
-        kwargs = {**TRAINING_DEFAULTS, "use_cpu": not cuda, "dataloader_pin_memory": cuda}  # without use_cpu, torchrun on CPU trains N separate copies
-        if self.training_arguments.get("eval_steps"):  # evaluate (and checkpoint) every N steps
-            kwargs.update(eval_strategy="steps", save_strategy="steps", save_steps=self.training_arguments["eval_steps"])
-        kwargs.update(self.training_arguments)
-        kwargs.setdefault("data_seed", kwargs["seed"])
-        precision = precision or {}
-        return kwargs | {
-            "output_dir": output_dir, "run_name": self.run_name,
-            "load_best_model_at_end": True, "metric_for_best_model": "macro_f1", "greater_is_better": True,
-            "bf16": precision.get("bf16", False), "fp16": precision.get("fp16", False), "tf32": precision.get("tf32") or None,
-            "average_tokens_across_devices": False,
-        }
 
     def to_dict(self) -> dict:
         """The train: section as a config file would write it (project defaults included)."""
@@ -203,8 +150,6 @@ class TrainArgs:
         return Path(self.output_dir) / self.run_name
 
 
-TRAINING_FIELDS = {f.name: f for f in dataclasses.fields(TrainingArguments) if f.init}
-TRAINING_HINTS = typing.get_type_hints(TrainingArguments)
 PROJECT_KEYS = [f.name for f in dataclasses.fields(TrainArgs) if f.name != "training_arguments"]
 
 

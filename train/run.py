@@ -44,6 +44,7 @@ from train.preflight import check_distributed, preflight
 from train.provenance import run_info
 from train.report import write_report
 from train.resume import check_finished_run, prepare_work_dir
+from train.training_arguments import trainer_kwargs
 
 
 def resolve_model_path(name: str, revision: str | None = None) -> str:
@@ -113,10 +114,10 @@ def train(cfg: Config) -> dict:
         model.get_input_embeddings().weight.requires_grad_(False)
     datasets = {s: tokenize(ex, tokenizer, m.max_length) for s, ex in splits.items()}
 
-    # 3. trainer: the config's TrainingArguments over the project's defaults (train/config.py),
+    # 3. trainer: the config's TrainingArguments over the project's defaults (train/training_arguments.py),
     #    best checkpoint by validation macro-F1
     precision = choose_precision(t.precision)  # chosen once, printed below, kept in run_info.json
-    kwargs = t.trainer_kwargs(str(work_dir), precision)
+    kwargs = trainer_kwargs(t, str(work_dir), precision)
     args = TrainingArguments(**kwargs)
     check_distributed(args.world_size)
     info["precision"] = precision
