@@ -110,3 +110,13 @@ def test_subgroups_show_accuracy_and_flag_groups_that_do_not_compare(tiny_run):
     body = front_matter((tiny_run[0] / "README.md").read_text())[1]
     assert "| theatre | sentences | accuracy | baseline accuracy | macro-F1 (labels present) | baseline | flag |" in body
     assert "| none |" in body and "one gold label" in body
+
+
+def test_the_card_lists_the_training_arguments_the_run_used(tiny_run):
+    run_dir, _ = tiny_run
+    used = json.loads((run_dir / "run_info.json").read_text())["training_arguments"]
+    assert used["learning_rate"] == 1e-3 and used["metric_for_best_model"] == "macro_f1" and "output_dir" not in used
+    body = front_matter((run_dir / "README.md").read_text())[1]
+    for key, value in used.items():
+        assert f"| {key} | {value} |" in body
+    assert "| train_sampling_strategy | group_by_length |" in body

@@ -2,7 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from transformers import TrainingArguments
+
 from train.config import Config, ConfigError, load_config
+from train.training_arguments import trainer_kwargs
 
 CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml"))
 
@@ -45,7 +48,9 @@ def test_overrides_are_typed():
         ("train.resume=maybe", "train.resume"),
         ("model.max_length=4", "model.max_length"),
         ("model.max_length=1.5", "model.max_length"),
-        ("train.warmup_ratio=1.5", "train.warmup_ratio"),
+        ("train.warmup_steps=-1", "train.warmup_steps"),
+        ("train.lr_scheduler_type=sometimes", "train.lr_scheduler_type"),
+        ("train.adam_beta2=high", "train.adam_beta2"),
         ("train.run_name=a/b", "train.run_name"),
         ("data.labels=[a, a]", "data.labels"),
         ("seed=1", "section.key=value"),
@@ -79,3 +84,46 @@ def test_quickstart_trains_the_bundled_multilingual_backbone():
     assert hub.model.model_name_or_path == "intfloat/multilingual-e5-small"
     same = lambda c: (c.model.max_length, c.model.freeze_embeddings, c.train.learning_rate, c.train.num_train_epochs)  # noqa: E731
     assert same(hub) == same(quick)
+
+
+def test_an_unknown_train_key_suggests_the_close_ones_and_says_where_the_rest_are():
+    with pytest.raises(ConfigError) as e:
+        load_config([], ["train.learning_rat=1e-4"])
+    message = str(e.value)
+    assert message.startswith("override: unknown key train.learning_rat (did you mean learning_rate?")
+    assert "early_stopping_patience" in message and "help(transformers.TrainingArguments)" in message
+    assert "adam_beta2" not in message  # not all 100+ TrainingArguments fields
+
+
+def test_warmup_ratio_points_to_warmup_steps():
+    with pytest.raises(ConfigError, match=r"train\.warmup_ratio: TrainingArguments calls it warmup_steps .*fraction of the total steps"):
+        load_config([], ["train.warmup_ratio=0.1"])
+
+
+@pytest.mark.parametrize("override, reason", [
+    ("train.load_best_model_at_end=false", "best validation macro-F1"),
+    ("train.metric_for_best_model=loss", "best validation macro-F1"),
+    ("train.bf16=true", "set train.precision"),
+    ("train.average_tokens_across_devices=true", "batch mean"),
+])
+def test_an_argument_the_project_fixes_is_refused_with_the_reason(override, reason):
+    key = override.partition("=")[0]
+    with pytest.raises(ConfigError, match=f"override: {key} is set by the project and cannot be changed: .*{reason}"):
+        load_config([], [override])
+
+
+def test_training_arguments_keys_pass_through_typed(tmp_path):
+    """Any TrainingArguments field is accepted, typed by its annotation (YAML reads 1e-6 as a
+    string), and reaches TrainingArguments with the project's fixed choices on top."""
+    path = tmp_path / "c.yaml"
+    path.write_text("train:\n  adam_epsilon: 1e-6\n  lr_scheduler_type: cosine\n  eval_steps: 50\n", encoding="utf-8")
+    cfg = load_config([path], ["train.label_smoothing_factor=0.1", "train.warmup_steps=0.25"])
+    assert cfg.train.training_arguments == {"adam_epsilon": 1e-6, "lr_scheduler_type": "cosine", "eval_steps": 50, "label_smoothing_factor": 0.1, "warmup_steps": 0.25}
+    args = TrainingArguments(**trainer_kwargs(cfg.train, "out"))
+    assert args.adam_epsilon == 1e-6 and args.label_smoothing_factor == 0.1 and args.lr_scheduler_type == "cosine"
+    assert args.get_warmup_steps(200) == 50  # below 1: a fraction of the total steps
+    assert (args.eval_strategy, args.save_strategy, args.save_steps) == ("steps", "steps", 50)  # eval_steps moves both
+    assert args.load_best_model_at_end and args.metric_for_best_model == "macro_f1" and args.greater_is_better
+    assert args.learning_rate == 3e-5 and args.train_sampling_strategy == "group_by_length"  # project defaults
+    assert cfg.train.learning_rate == 3e-5 and cfg.train.adam_beta1 == 0.9  # attribute reads: project, then transformers' default
+    assert cfg.to_dict()["train"]["adam_epsilon"] == 1e-6 and "training_arguments" not in cfg.to_dict()["train"]

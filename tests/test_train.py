@@ -1,6 +1,7 @@
 import json
 import math
 
+import pytest
 from safetensors.torch import load_file
 
 from tests.conftest import tiny_config
@@ -61,3 +62,22 @@ def test_frozen_embeddings_stay_as_pretrained(tiny_bert, tmp_path):
     name = "embeddings.word_embeddings.weight"
     assert (trained[f"bert.{name}"] == pretrained[name]).all()
     assert not (trained["bert.embeddings.LayerNorm.weight"] == pretrained["embeddings.LayerNorm.weight"]).all()
+
+
+def test_a_training_arguments_key_the_project_never_names_reaches_the_trainer(tiny_bert, tmp_path, monkeypatch):
+    seen = {}
+
+    class Built(Exception):
+        pass
+
+    def trainer(*, args, **kwargs):
+        seen["args"] = args
+        raise Built
+
+    monkeypatch.setattr("train.run.Trainer", trainer)
+    cfg = tiny_config(tiny_bert, tmp_path, "train.adam_beta2=0.98", "train.label_smoothing_factor=0.1", "train.warmup_steps=0.1")
+    with pytest.raises(Built):
+        train(cfg)
+    args = seen["args"]
+    assert args.adam_beta2 == 0.98 and args.label_smoothing_factor == 0.1
+    assert args.get_warmup_steps(100) == 10 and args.output_dir == str(tmp_path / "tiny.partial")

@@ -1,5 +1,6 @@
 """Render a checkpoint's model card (its README.md) from the files the run wrote into it:
-config.json, training_config.json, metrics.json and report/metrics.json. No number is typed
+config.json, training_config.json, metrics.json, report/metrics.json and run_info.json (which
+holds the TrainingArguments the run used). No number is typed
 by hand; re-rendering a finished checkpoint gives the same card.
 
     python -m train.card outputs/quickstart                     # rewrite outputs/quickstart/README.md
@@ -21,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from indosec.labels import EXAMPLES, definition_table
 from indosec.lengths import policy_sentence, token_limit
 from train.bundled import E5, describe, is_bundled
+from train.config import PROJECT_KEYS
 from train.io import write_text_atomic
 
 TEMPLATE = "model_card.md.j2"
@@ -63,6 +65,15 @@ def precision_used(inputs: dict) -> str:
     if not chosen:
         return str(inputs["config"]["train"]["precision"])
     return f"{chosen['precision']}, TF32 {'on' if chosen['tf32'] else 'off'} ({chosen['why']})"
+
+
+def training_arguments_used(inputs: dict) -> dict:
+    """The TrainingArguments the run set, as recorded in run_info.json; a checkpoint from before
+    that record shows its config's train: keys that are not this project's own options."""
+    recorded = (inputs.get("run_info") or {}).get("training_arguments")
+    if recorded is not None:
+        return recorded
+    return {k: v for k, v in inputs["config"]["train"].items() if k not in PROJECT_KEYS}
 
 
 def training_time(inputs: dict) -> str:
@@ -166,6 +177,7 @@ def render_card(
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
         example=WIDGET_EXAMPLES[0], training_time=training_time(inputs), precision_used=precision_used(inputs),
         length_policy=length_policy(checkpoint, inputs["model_config"]),
+        training_arguments=training_arguments_used(inputs),
     )
 
 

@@ -1,18 +1,24 @@
-"""Typed run configuration: defaults live in the dataclasses, YAML files and `key=value`
-overrides only change them. Every bad key or value fails on load with its name."""
+"""Typed run configuration: defaults live in the dataclasses (the Trainer's own arguments' in
+train/training_arguments.py); YAML files and `key=value` overrides only change them. The train:
+section takes this project's options (TrainArgs) and any `transformers.TrainingArguments` field,
+passed through and checked by TrainingArguments itself. Every bad key or value fails on load,
+before any model is loaded, with its name."""
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from transformers import TrainingArguments
 
 from indosec.labels import LABELS
 from indosec.lengths import MAX_LENGTH, MAX_WORDS, MIN_WORDS
+from train.training_arguments import FIXED, RENAMED, TRAINING_DEFAULTS, TRAINING_FIELDS, TRAINING_HINTS, trainer_kwargs, transformers_default
 
 
 class ConfigError(ValueError):
@@ -75,36 +81,27 @@ class DataArgs:
         return Path(self.data_dir) / getattr(self, f"{split}_file")
 
 
+# Values TrainingArguments accepts but that cannot train, or that the disk check needs bounded.
+AT_LEAST_ONE = ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "save_total_limit")
+
+
 @dataclass
 class TrainArgs:
-    """Optimisation and bookkeeping. Names follow transformers.TrainingArguments."""
+    """This project's own training options. Every other key of a config's train: section is a
+    `transformers.TrainingArguments` field, kept in `training_arguments` and passed through as
+    written over the project's defaults (train/training_arguments.py); `cfg.train.learning_rate`
+    reads such a key's value."""
 
     run_name: str = "indobert-base"
     output_dir: str = "outputs"
-    """The checkpoint lands in `<output_dir>/<run_name>/`."""
-    seed: int = 42
-    num_train_epochs: float = 5.0
-    max_steps: int = -1
-    learning_rate: float = 3e-5
-    per_device_train_batch_size: int = 32
-    per_device_eval_batch_size: int = 64
-    gradient_accumulation_steps: int = 1
-    gradient_checkpointing: bool = False
-    """Recompute activations in the backward pass: less GPU memory for about 30% more time."""
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    lr_scheduler_type: str = "linear"
-    max_grad_norm: float = 1.0
+    """The checkpoint lands in `<output_dir>/<run_name>/`; the Trainer's own checkpoints in
+    `<output_dir>/<run_name>.partial/` until the run is finished."""
     precision: str = "auto"
     """auto (bf16 on GPUs that support it, else fp16 on GPU, fp32 on CPU), bf16, fp16 or fp32."""
     class_weights: bool = False
     """Weight the loss by inverse training-label frequency."""
     early_stopping_patience: int = 2
     """Evaluations without a better validation macro-F1 before stopping; 0 disables."""
-    eval_steps: int | None = None
-    """Evaluate (and checkpoint) every N steps; null means once per epoch."""
-    logging_steps: int = 10
-    save_total_limit: int = 2
     resume: bool = True
     """Continue from the last checkpoint of an interrupted run with the same run_name."""
     overwrite: bool = False
@@ -112,24 +109,48 @@ class TrainArgs:
     (the same command run again always replaces it)."""
     min_free_disk_gb: float | None = None
     """Free disk the output folder needs before training starts; null estimates it from the backbone."""
-    dataloader_num_workers: int = 0
+    training_arguments: dict = field(default_factory=dict)
+    """TrainingArguments keys the config sets (written flat in the train: section)."""
 
     def __post_init__(self):
         _require(bool(self.run_name) and "/" not in self.run_name, "train.run_name", self.run_name, "a plain folder name")
-        _require(self.learning_rate > 0, "train.learning_rate", self.learning_rate, "> 0")
-        _require(self.num_train_epochs > 0, "train.num_train_epochs", self.num_train_epochs, "> 0")
-        _require(0 <= self.warmup_ratio < 1, "train.warmup_ratio", self.warmup_ratio, "in [0, 1)")
-        _require(self.weight_decay >= 0, "train.weight_decay", self.weight_decay, ">= 0")
         _require(self.precision in ("auto", "bf16", "fp16", "fp32"), "train.precision", self.precision, "auto, bf16, fp16 or fp32")
-        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "logging_steps", "save_total_limit"):
-            _require(getattr(self, name) >= 1, f"train.{name}", getattr(self, name), ">= 1")
-        _require(self.eval_steps is None or self.eval_steps >= 1, "train.eval_steps", self.eval_steps, ">= 1 or null")
         _require(self.min_free_disk_gb is None or self.min_free_disk_gb >= 0, "train.min_free_disk_gb", self.min_free_disk_gb, ">= 0 or null")
         _require(self.early_stopping_patience >= 0, "train.early_stopping_patience", self.early_stopping_patience, ">= 0")
+        _require(self.learning_rate > 0, "train.learning_rate", self.learning_rate, "> 0")
+        _require(self.num_train_epochs > 0, "train.num_train_epochs", self.num_train_epochs, "> 0")
+        for name in AT_LEAST_ONE:
+            _require(getattr(self, name) is not None and getattr(self, name) >= 1, f"train.{name}", getattr(self, name), ">= 1")
+        try:  # TrainingArguments checks its own values (strategies, steps, scheduler names, ...)
+            TrainingArguments(**trainer_kwargs(self, output_dir="config-check"))
+        except (ValueError, TypeError) as e:
+            named = [f"train.{k}={v!r}" for k, v in self.training_arguments.items() if k in str(e) or (isinstance(v, str) and v in str(e))]
+            raise ConfigError(f"{', '.join(named) or 'train'}: transformers.TrainingArguments rejects it: {e}") from None
+
+    def __getattr__(self, name: str):
+        """`cfg.train.seed` and the like: the value a TrainingArguments key gets (the config's,
+        else the project default, else transformers' default)."""
+        if name.startswith("_") or name == "training_arguments":  # copy/pickle probe before __init__
+            raise AttributeError(name)
+        if name in self.training_arguments:
+            return self.training_arguments[name]
+        if name in TRAINING_DEFAULTS:
+            return TRAINING_DEFAULTS[name]
+        if name in TRAINING_FIELDS:
+            return transformers_default(name)
+        raise AttributeError(f"train.{name} is neither a project option nor a TrainingArguments field")
+
+    def to_dict(self) -> dict:
+        """The train: section as a config file would write it (project defaults included)."""
+        own = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "training_arguments"}
+        return own | TRAINING_DEFAULTS | self.training_arguments
 
     @property
     def run_dir(self) -> Path:
         return Path(self.output_dir) / self.run_name
+
+
+PROJECT_KEYS = [f.name for f in dataclasses.fields(TrainArgs) if f.name != "training_arguments"]
 
 
 @dataclass
@@ -139,7 +160,7 @@ class Config:
     train: TrainArgs = field(default_factory=TrainArgs)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        return {"model": dataclasses.asdict(self.model), "data": dataclasses.asdict(self.data), "train": self.train.to_dict()}
 
 
 SECTIONS = {"model": ModelArgs, "data": DataArgs, "train": TrainArgs}
@@ -169,6 +190,8 @@ def load_config(files: list[str | Path] | str | Path = (), overrides: list[str] 
         if section not in SECTIONS:
             raise ConfigError(f"override {item!r}: unknown section {section!r} (expected one of {sorted(SECTIONS)})")
         merged[section][name] = _coerce(section, name, yaml.safe_load(text) if text else None, where="override")
+    train = merged["train"]
+    train["training_arguments"] = {k: train.pop(k) for k in list(train) if k not in PROJECT_KEYS}
     return Config(**{name: cls(**merged[name]) for name, cls in SECTIONS.items()})
 
 
@@ -191,18 +214,18 @@ def _read_yaml(path: Path):
 
 
 def _coerce(section: str, key: str, value, *, where: str):
-    cls = SECTIONS[section]
-    hints = typing.get_type_hints(cls)
-    if key not in hints:
-        raise ConfigError(f"{where}: unknown key {section}.{key} (known: {', '.join(sorted(hints))})")
-    expected = hints[key]
-    allowed = typing.get_args(expected) if isinstance(expected, types.UnionType) else (expected,)
+    expected = _expected_type(section, key, where)
+    allowed = typing.get_args(expected) if _is_union(expected) else (expected,)
     if value is None and type(None) in allowed:
         return None
     for typ in allowed:
         origin = typing.get_origin(typ) or typ
         if origin is list and isinstance(value, list):
             return [str(v) for v in value]
+        if origin is dict and isinstance(value, dict):
+            return value
+        if origin is typing.Literal and value in typing.get_args(typ):
+            return value
         if typ is bool and isinstance(value, bool):
             return value
         if typ in (int, float) and not isinstance(value, bool):
@@ -216,6 +239,32 @@ def _coerce(section: str, key: str, value, *, where: str):
     raise ConfigError(f"{where}: {section}.{key}={value!r} is not a valid {_type_name(expected)}")
 
 
+def _expected_type(section: str, key: str, where: str):
+    """The annotated type of `section.key`: a project option's, or for train: keys that are not
+    ours, the TrainingArguments field's. Unknown and fixed keys fail here, naming the file."""
+    hints = typing.get_type_hints(SECTIONS[section])
+    if section != "train" or key in PROJECT_KEYS:
+        if key in hints:
+            return hints[key]
+        raise ConfigError(f"{where}: unknown key {section}.{key} ({_did_you_mean(key, hints)}known: {', '.join(sorted(hints))})")
+    if key in FIXED:
+        raise ConfigError(f"{where}: train.{key} is set by the project and cannot be changed: {FIXED[key]}")
+    if key in TRAINING_FIELDS:
+        return TRAINING_HINTS[key]
+    if key in RENAMED:
+        raise ConfigError(f"{where}: unknown key train.{key}: TrainingArguments calls it {RENAMED[key]}")
+    raise ConfigError(
+        f"{where}: unknown key train.{key} ({_did_you_mean(key, [*PROJECT_KEYS, *TRAINING_FIELDS])}valid: this project's "
+        f"{', '.join(PROJECT_KEYS)}, and every transformers.TrainingArguments field, listed by "
+        "python -c 'import transformers; help(transformers.TrainingArguments)')"
+    )
+
+
+def _did_you_mean(key: str, names) -> str:
+    close = difflib.get_close_matches(key, list(names), n=3)
+    return f"did you mean {' or '.join(close)}? " if close else ""
+
+
 def _as_int(value) -> int:
     number = float(value)
     if number != int(number):
@@ -223,8 +272,12 @@ def _as_int(value) -> int:
     return int(number)
 
 
+def _is_union(typ) -> bool:
+    return typing.get_origin(typ) in (typing.Union, types.UnionType)
+
+
 def _type_name(typ) -> str:
-    return " or ".join(getattr(t, "__name__", str(t)) for t in typing.get_args(typ)) if isinstance(typ, types.UnionType) else getattr(typ, "__name__", str(typ))
+    return " or ".join(getattr(t, "__name__", str(t)) for t in typing.get_args(typ)) if _is_union(typ) else getattr(typ, "__name__", str(typ))
 
 
 def _require(ok: bool, key: str, value, expected: str) -> None:

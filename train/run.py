@@ -45,6 +45,7 @@ from train.preflight import check_distributed, preflight
 from train.provenance import run_info
 from train.report import write_report
 from train.resume import check_finished_run, prepare_work_dir
+from train.training_arguments import trainer_kwargs
 
 
 def resolve_model_path(name: str, revision: str | None = None) -> str:
@@ -114,32 +115,18 @@ def train(cfg: Config) -> dict:
         model.get_input_embeddings().weight.requires_grad_(False)
     datasets = {s: tokenize(ex, tokenizer, m.max_length) for s, ex in splits.items()}
 
-    # 3. trainer: dynamic padding, length-grouped batches, best checkpoint by validation macro-F1
-    strategy = "steps" if t.eval_steps else "epoch"
+    # 3. trainer: the config's TrainingArguments over the project's defaults (train/training_arguments.py),
+    #    best checkpoint by validation macro-F1
     precision = choose_precision(t.precision)  # chosen once, printed below, kept in run_info.json
-    args = TrainingArguments(
-        output_dir=str(work_dir), seed=t.seed, data_seed=t.seed,
-        num_train_epochs=t.num_train_epochs, max_steps=t.max_steps, learning_rate=t.learning_rate,
-        per_device_train_batch_size=t.per_device_train_batch_size,
-        per_device_eval_batch_size=t.per_device_eval_batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation_steps,
-        weight_decay=t.weight_decay, warmup_steps=t.warmup_ratio, lr_scheduler_type=t.lr_scheduler_type,
-        max_grad_norm=t.max_grad_norm, train_sampling_strategy="group_by_length",
-        eval_strategy=strategy, save_strategy=strategy, eval_steps=t.eval_steps, save_steps=t.eval_steps,
-        logging_steps=t.logging_steps, save_total_limit=t.save_total_limit,
-        load_best_model_at_end=True, metric_for_best_model="macro_f1", greater_is_better=True,
-        dataloader_num_workers=t.dataloader_num_workers, dataloader_pin_memory=torch.cuda.is_available(),
-        report_to="none", bf16=precision["bf16"], fp16=precision["fp16"], tf32=precision["tf32"] or None,
-        gradient_checkpointing=t.gradient_checkpointing,
-        use_cpu=not torch.cuda.is_available(),  # without it, torchrun on CPU trains N separate copies
-        # The classifier's loss is already a batch mean: "averaging tokens across devices" would
-        # multiply it by the number of processes. Every weight gets a gradient: no unused-parameter scan.
-        average_tokens_across_devices=False, ddp_find_unused_parameters=False,
-    )
+    kwargs = trainer_kwargs(t, str(work_dir), precision)
+    args = TrainingArguments(**kwargs)
     check_distributed(args.world_size)
     info["precision"] = precision
+    # the arguments this run set (every other one is transformers' default), for the card
+    used = args.to_dict()  # after TrainingArguments' own normalisation, JSON-ready
+    info["training_arguments"] = {k: used[k] for k in kwargs if k != "output_dir"}
     if args.process_index == 0:
-        print(describe_run_shape(precision, t.per_device_train_batch_size, args.world_size, t.gradient_accumulation_steps, t.gradient_checkpointing))
+        print(describe_run_shape(precision, args.per_device_train_batch_size, args.world_size, args.gradient_accumulation_steps, args.gradient_checkpointing))
     trainer = Trainer(
         model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["validation"],
         processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),

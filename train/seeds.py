@@ -32,7 +32,9 @@ def seed_configs(cfg: Config, n: int) -> list[Config]:
         raise ValueError(f"--seeds must be at least 1, got {n}")
     t = cfg.train
     return [
-        dataclasses.replace(cfg, train=dataclasses.replace(t, seed=t.seed + k, run_name=f"{t.run_name}-seed{t.seed + k}"))
+        dataclasses.replace(cfg, train=dataclasses.replace(
+            t, run_name=f"{t.run_name}-seed{t.seed + k}", training_arguments=t.training_arguments | {"seed": t.seed + k},
+        ))
         for k in range(n)
     ]
 
