@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sklearn.metrics import cohen_kappa_score, confusion_matrix
+from train.metrics import annotator_agreement
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 from indosec.records import InputError, read_objects, read_rows  # noqa: E402
@@ -74,11 +74,12 @@ def score(data_dir: Path, second: Path) -> None:
     first = [p[1] for p in pairs]
     other = [p[2] for p in pairs]
     labels = sorted(set(first) | set(other))
+    agreement = annotator_agreement(first, other, labels)
     print(f"{len(pairs)} sentences; raw agreement {sum(a == b for a, b in zip(first, other)) / len(pairs):.3f}; "
-          f"Cohen's kappa {cohen_kappa_score(first, other):.3f}")
+          f"Cohen's kappa {agreement['kappa']:.3f}")
     print("confusion (rows = first label, columns = second):", labels)
-    for lab, row in zip(labels, confusion_matrix(first, other, labels=labels)):
-        print(f"  {lab:<22}{row.tolist()}")
+    for lab, row in zip(labels, agreement["confusion_matrix"]):
+        print(f"  {lab:<22}{row}")
     print("per-label agreement:", {lab: f"{sum(1 for a, b in zip(first, other) if a == b == lab)}/{c}" for lab, c in sorted(Counter(first).items())})
     for i, a, b in pairs:
         if a != b:

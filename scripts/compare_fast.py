@@ -3,8 +3,8 @@ every sentence whose label changes.
 
     python scripts/compare_fast.py outputs/quickstart [--data data/test.jsonl]
 
-Macro-F1 is computed as training computes it (train/classification_metrics.py: averaged
-over the labels present in gold or predictions). On a small split one changed sentence moves
+Macro-F1 is computed by the function training uses (train.metrics.macro_f1: averaged over
+the labels present in gold or predictions). On a small split one changed sentence moves
 macro-F1 by several points, so the agreement rate and the flipped sentences' fp32 margins
 are printed too: a flip on a near-tie says little about the quantization.
 """
@@ -15,17 +15,12 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 import indosec
 from indosec.records import read_objects
+from train.metrics import macro_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def macro_f1(gold: list[str], pred: list[str], labels: list[str]) -> float:
-    seen = sorted(set(gold) | set(pred), key=labels.index)
-    return float(f1_score(gold, pred, labels=seen, average="macro", zero_division=0))
 
 
 def main() -> None:
@@ -42,7 +37,7 @@ def main() -> None:
     labels = fp32.labels
     pred32, pred8 = [labels[i] for i in p32.argmax(1)], [labels[i] for i in p8.argmax(1)]
 
-    f32, f8 = macro_f1(gold, pred32, labels), macro_f1(gold, pred8, labels)
+    f32, f8 = macro_f1(gold, pred32), macro_f1(gold, pred8)
     print(f"{args.data} ({len(texts)} sentences), checkpoint {args.model}")
     print(f"macro-F1 fp32 {f32:.4f}   fast {f8:.4f}   change {f8 - f32:+.4f}   "
           f"({'within' if abs(f8 - f32) <= 0.01 else 'NOT within'} 0.01)")

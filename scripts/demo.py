@@ -4,20 +4,20 @@
     python scripts/demo.py outputs/quickstart
 """
 
-import json
 import sys
 from pathlib import Path
 
 import indosec
 from indosec.labels import EXAMPLES
+from train.checkpoint import read_metrics
 
 # the last example of each label: the card's Hub widget shows the first ones
 SENTENCES = {label: examples[-1] for label, examples in EXAMPLES.items()}
 
 
 def main(run_dir: str) -> None:
-    saved = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
-    metrics, baseline, calibration = saved["test"], saved["baseline"]["test"], saved["calibration"]
+    saved = read_metrics(run_dir)
+    metrics, baseline, calibration = saved["model"], saved["baseline"], saved["calibration"]
     print(f"\nTest accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
           f" (TF-IDF baseline: accuracy {baseline['accuracy']:.3f}, macro-F1 {baseline['macro_f1']:.3f})")
     print(f"Calibration: T = {calibration['temperature']:.3f}, test ECE {calibration['ece_before']:.3f} -> {calibration['ece_after']:.3f}")

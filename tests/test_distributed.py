@@ -63,7 +63,7 @@ def test_two_processes_train_one_job_and_write_one_complete_checkpoint(two_proce
     metrics = json.loads((run_dir / "metrics.json").read_text())
     test_rows = sum(1 for line in (ROOT / "data" / "test.jsonl").open() if line.strip())
     evaluated = min(test_rows, load_config([ROOT / "configs" / "tiny.yaml"]).data.max_eval_samples or test_rows)
-    assert sum(v["support"] for v in metrics["test"]["per_class"].values()) == evaluated  # every row once, not once per process
+    assert sum(v["support"] for v in metrics["model"]["per_class"].values()) == evaluated  # every row once, not once per process
     assert done.stdout.count('"checkpoint":') == 1, "both processes finish (exit 0 above); only the main one reports"
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from train.metrics import _macro_f1_rows, bootstrap_ci, breakdown, classification_report, macro_f1
+from train.metrics import _macro_f1_rows, annotator_agreement, bootstrap_ci, breakdown, classification_report, macro_f1
 
 
 def test_metrics_match_hand_computed_values():
@@ -61,3 +61,13 @@ def test_a_one_label_group_is_not_punished_for_predictions_of_absent_labels():
     assert group["accuracy"] == pytest.approx(58 / 64)
     assert group["macro_f1_present"] == pytest.approx(2 * 58 / (64 + 58)) and list(group["per_label"]) == ["other"]
     assert group["flag"] == "one gold label"
+
+
+def test_macro_f1_takes_label_names_as_the_scripts_pass_them():
+    assert macro_f1(["a", "b", "b"], ["a", "b", "a"]) == pytest.approx(classification_report([0, 1, 0], [0, 1, 1], ["a", "b"])["macro_f1"])
+
+
+def test_annotator_agreement_matches_hand_computed_kappa():
+    # observed agreement 3/4; chance (1/2 * 1/4 + 1/2 * 3/4) = 1/2 -> kappa (3/4 - 1/2) / (1 - 1/2) = 1/2
+    result = annotator_agreement(["x", "x", "y", "y"], ["x", "y", "y", "y"], ["x", "y"])
+    assert result == {"kappa": pytest.approx(0.5), "confusion_matrix": [[1, 1], [0, 2]]}

@@ -77,7 +77,8 @@ def test_the_estimate_is_printed_and_does_not_change_the_run(tiny_bert, tmp_path
     out = capsys.readouterr().out
     assert "Expected: about" in out and "minutes of training on" in out and "peak process RSS about" in out
     info = json.loads((tmp_path / "a" / "tiny" / "run_info.json").read_text())
-    assert info["estimate"]["steps"] == with_estimate["train_samples"] // 16 + (with_estimate["train_samples"] % 16 > 0)
+    samples = with_estimate["training"]["train_samples"]
+    assert info["estimate"]["steps"] == samples // 16 + (samples % 16 > 0)
     monkeypatch.setattr(run_module, "estimate_training", lambda *a, **k: {"minutes": 0, "peak_gb": 0, "seconds_per_step": 0, "steps": 0, "memory": ""})
     without = train(tiny_config(tiny_bert, tmp_path / "b", *overrides))
-    assert with_estimate["test"] == without["test"] and with_estimate["validation"] == without["validation"]
+    assert with_estimate["model"] == without["model"] and with_estimate["training"]["validation"] == without["training"]["validation"]

@@ -79,3 +79,28 @@ def test_a_launch_of_n_processes_that_trains_as_one_is_refused(monkeypatch):
     with pytest.raises(PreflightError, match="launched as 2 processes .* Trainer sees 1"):
         check_distributed(1)
     check_distributed(2)
+
+
+def test_the_transformers_floor_is_pyprojects_and_the_installed_version_meets_it(tmp_path):
+    """TrainingArguments(train_sampling_strategy=...) first appears in transformers 5.2."""
+    import re
+
+    import transformers
+    from packaging.version import Version
+    from transformers import TrainingArguments
+
+    from tests.conftest import ROOT
+    from train.preflight import MIN_TRANSFORMERS, check_transformers_version
+
+    floor = re.search(r'"transformers>=([\d.]+),<6"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")).group(1)
+    assert floor == MIN_TRANSFORMERS and Version(transformers.__version__) >= Version(floor)
+    check_transformers_version()
+    args = TrainingArguments(output_dir=str(tmp_path), train_sampling_strategy="group_by_length", average_tokens_across_devices=False, use_cpu=True, report_to="none")
+    assert args.train_sampling_strategy == "group_by_length"
+
+
+def test_an_older_transformers_is_a_one_line_error():
+    from train.preflight import check_transformers_version
+
+    with pytest.raises(PreflightError, match=r"transformers 5\.1\.0 is installed; training needs transformers>=5\.2 .*pip install -U"):
+        check_transformers_version("5.1.0")

@@ -54,12 +54,16 @@ def test_sigkill_mid_epoch_then_the_same_command_resumes_to_identical_metrics(ti
     killed_at = int(last_complete_checkpoint(out / "tiny.partial").rsplit("-", 1)[1])
     assert killed_at < 26
 
+    first_start = json.loads((out / "tiny.partial" / RUN_INFO).read_text())
     second = subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stderr[-3000:]
     assert f"Resuming from {out / 'tiny.partial' / f'checkpoint-{killed_at}'}" in second.stdout
     resumed = json.loads((out / "tiny" / "metrics.json").read_text())
     assert resumed == json.loads(json.dumps(uninterrupted)), "resumed run must end exactly where an uninterrupted one does"
     assert not (out / "tiny.partial").exists()
+    info = json.loads((out / "tiny" / RUN_INFO).read_text())  # the first start's provenance, and the resume
+    assert {k: v for k, v in info.items() if k != "resumes"} == first_start
+    assert [r["from_step"] for r in info["resumes"]] == [killed_at] and info["resumes"][0]["resumed_utc"] >= first_start["created_utc"]
 
 
 def _fake_checkpoint(partial, step, *, complete=True):
@@ -95,7 +99,23 @@ def test_resuming_with_another_config_is_refused_and_names_the_difference(tiny_b
     with pytest.raises(ConfigError, match=r"config.train.learning_rate: 0.001 \(interrupted run\) vs 0.0005 \(now\)[\s\S]*train.resume=false"):
         prepare_work_dir(partial, changed, resume=True, is_main=True)
     same_but_resume_flag = _info(tiny_bert, tmp_path, "train.resume=true")
-    assert prepare_work_dir(partial, same_but_resume_flag, resume=True, is_main=True) == str(partial / "checkpoint-4")
+    assert prepare_work_dir(partial, same_but_resume_flag, resume=True, is_main=True)[0] == str(partial / "checkpoint-4")
+
+
+def test_each_resume_is_recorded_and_the_first_start_kept(tiny_bert, tmp_path):
+    partial = tmp_path / "tiny.partial"
+    first = {**_info(tiny_bert, tmp_path), "created_utc": "2026-01-01T00:00:00+00:00"}
+    assert prepare_work_dir(partial, first, resume=True, is_main=True) == (None, first)  # nothing to resume: a fresh start
+    _fake_checkpoint(partial, 4)
+    later = {**_info(tiny_bert, tmp_path), "created_utc": "2026-01-02T00:00:00+00:00", "git": {"commit": "abc", "dirty": False}}
+    last, info = prepare_work_dir(partial, later, resume=True, is_main=True)
+    assert last == str(partial / "checkpoint-4") and info["created_utc"] == first["created_utc"] and info["git"] == first["git"]
+    assert info["resumes"] == [{"resumed_utc": later["created_utc"], "from_step": 4, "git": later["git"],
+                                "versions": later["versions"], "launch": later["launch"]}]
+    _fake_checkpoint(partial, 8)
+    _, again = prepare_work_dir(partial, later, resume=True, is_main=True)
+    assert [r["from_step"] for r in again["resumes"]] == [4, 8]
+    assert json.loads((partial / RUN_INFO).read_text()) == again  # what the finished checkpoint's run_info.json gets
 
 
 def test_a_finished_run_is_not_replaced_by_a_run_with_other_settings(tiny_bert, tmp_path):
@@ -121,7 +141,7 @@ def test_training_refuses_before_loading_anything(tiny_run, tiny_bert):
 def test_resume_false_deletes_the_interrupted_run_and_starts_over(tiny_bert, tmp_path):
     partial = tmp_path / "tiny.partial"
     _fake_checkpoint(partial, 4)
-    assert prepare_work_dir(partial, _info(tiny_bert, tmp_path), resume=False, is_main=True) is None
+    assert prepare_work_dir(partial, _info(tiny_bert, tmp_path), resume=False, is_main=True)[0] is None
     assert sorted(p.name for p in partial.iterdir()) == [RUN_INFO]
 
 

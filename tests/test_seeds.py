@@ -9,8 +9,8 @@ from train.seeds import seed_configs, summarise
 
 def fake_metrics(macro_f1, accuracy):
     return {
-        "test": {"accuracy": accuracy, "macro_f1": macro_f1},
-        "baseline": {"test": {"accuracy": 0.5, "macro_f1": 0.4}},
+        "model": {"accuracy": accuracy, "macro_f1": macro_f1},
+        "baseline": {"accuracy": 0.5, "macro_f1": 0.4},
         "calibration": {"ece_before": 0.2, "ece_after": 0.1},
     }
 

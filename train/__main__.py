@@ -37,10 +37,10 @@ def main(argv=None) -> int:
         return 2
     if not metrics:  # under torchrun/accelerate only the main process evaluates and reports
         return 0
-    test = metrics["test"]
+    test = metrics["model"]
     print(json.dumps({
         "checkpoint": str(cfg.train.run_dir), "test_accuracy": round(test["accuracy"], 4), "test_macro_f1": round(test["macro_f1"], 4),
-        "baseline_test_macro_f1": round(metrics["baseline"]["test"]["macro_f1"], 4), "temperature": round(metrics["calibration"]["temperature"], 4),
+        "baseline_test_macro_f1": round(metrics["baseline"]["macro_f1"], 4), "temperature": round(metrics["calibration"]["temperature"], 4),
     }))
     return 0
 

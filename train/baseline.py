@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
+
+from train.metrics import macro_f1
 
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 DESCRIPTION = "TF-IDF (word 1-2-grams + character 2-5-grams within words, sublinear tf) + logistic regression"
@@ -45,7 +46,7 @@ def fit_baseline(train_texts, train_labels, val_texts=(), val_labels=(), *, seed
     with threadpool_limits(limits=1, user_api="blas"):
         for c in grid:
             clf = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x_train, list(train_labels))
-            score = f1_score(list(val_labels), clf.predict(x_val), average="macro", zero_division=0) if x_val is not None else 0.0
+            score = macro_f1(list(val_labels), clf.predict(x_val)) if x_val is not None else 0.0
             if score > best_score:
                 best, best_score = clf, score
     return Pipeline([("tfidf", features), ("logreg", best)])

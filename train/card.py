@@ -1,7 +1,7 @@
 """Render a checkpoint's model card (its README.md) from the files the run wrote into it:
-config.json, training_config.json, metrics.json, report/metrics.json and run_info.json (which
-holds the TrainingArguments the run used). No number is typed
-by hand; re-rendering a finished checkpoint gives the same card.
+config.json, metrics.json, run_info.json (which also holds the TrainingArguments the run used) and
+train_log.json, read through train.checkpoint. No number is typed by hand; re-rendering a
+finished checkpoint gives the same card.
 
     python -m train.card outputs/quickstart                     # rewrite outputs/quickstart/README.md
     python -m train.card outputs/quickstart --out model_card.md --report-link reports/quickstart \\
@@ -23,6 +23,7 @@ from indosec.labels import EXAMPLES, definition_table
 from indosec.lengths import policy_sentence, token_limit
 from train.bundled import E5, describe, is_bundled
 from train.config import PROJECT_KEYS
+from train.checkpoint import METRICS, OLD_CONFIG, RUN_INFO, read_config, read_metrics
 from train.io import write_text_atomic
 
 TEMPLATE = "model_card.md.j2"
@@ -36,21 +37,19 @@ WIDGET_EXAMPLES = [EXAMPLES[label][0] for label in ("security_cooperation", "att
 def load_card_inputs(checkpoint: str | Path) -> dict:
     """Everything the card shows, read from a finished (or staged) checkpoint folder."""
     checkpoint = Path(checkpoint)
-    files = {
-        "model_config": checkpoint / "config.json",
-        "config": checkpoint / "training_config.json",
-        "metrics": checkpoint / "metrics.json",
-        "evaluation": checkpoint / "report" / "metrics.json",
-    }
-    missing = [str(p) for p in files.values() if not p.is_file()]
+    missing = [str(checkpoint / name) for name in ("config.json", METRICS) if not (checkpoint / name).is_file()]
+    config = read_config(checkpoint) if checkpoint.is_dir() else None
+    if config is None:
+        missing.append(f"{checkpoint / RUN_INFO} (or {OLD_CONFIG})")
     if missing:
         raise FileNotFoundError(f"{checkpoint}: not a finished checkpoint, missing {', '.join(missing)}")
-    inputs = {name: json.loads(path.read_text(encoding="utf-8")) for name, path in files.items()}
-    groups = [g for groups in inputs["evaluation"]["model"].get("by_field", {}).values() for g in groups.values()]
+    metrics = read_metrics(checkpoint)
+    inputs = {"model_config": json.loads((checkpoint / "config.json").read_text(encoding="utf-8")), "config": config, "metrics": metrics}
+    groups = [g for groups in metrics["model"].get("by_field", {}).values() for g in groups.values()]
     if any("macro_f1_present" not in g for g in groups):
         raise ValueError(
-            f"{files['evaluation']} was written by an older version of the report; rewrite it with "
-            f"`python -m train.evaluate --model {checkpoint} --data <test file> --out {checkpoint}/report`"
+            f"{checkpoint / METRICS} was written by an older version of the report; evaluate the checkpoint "
+            f"again with `python -m train.evaluate --model {checkpoint} --data <test file> --out <folder>`"
         )
     for name in ("train_log", "run_info"):  # older checkpoints may lack them; the card then says "not recorded"
         path = checkpoint / f"{name}.json"
@@ -91,7 +90,7 @@ def training_time(inputs: dict) -> str:
 
 def card_metadata(inputs: dict) -> dict:
     """The Hub's YAML block: language, license, task, base model, dataset, model-index."""
-    cfg, ev = inputs["config"], inputs["evaluation"]
+    cfg, ev = inputs["config"], inputs["metrics"]
     backbone = cfg["model"]["model_name_or_path"]
     model = ev["model"]
     meta = {
@@ -160,12 +159,12 @@ def render_card(
     )
     env.filters["num"] = lambda x, digits=3: "n/a" if x is None else f"{x:.{digits}f}"
     env.filters["ci"] = lambda pair: "n/a" if pair[0] is None else f"[{pair[0]:.3f}, {pair[1]:.3f}]"
-    ev = inputs["evaluation"]
+    ev = inputs["metrics"]
     labels = ev["labels"]
     counts = ev["run"]["data_counts"]
     return env.get_template(TEMPLATE).render(
         metadata=yaml.safe_dump(card_metadata(inputs), sort_keys=False, allow_unicode=True, width=1000).strip(),
-        cfg=inputs["config"], metrics=inputs["metrics"], ev=ev, model=ev["model"], baseline=ev.get("baseline"),
+        cfg=inputs["config"], training=ev.get("training") or {}, ev=ev, model=ev["model"], baseline=ev.get("baseline"),
         cal=ev["calibration"], run=ev["run"], labels=labels,
         label_table=definition_table(labels),
         counts=counts, splits=list(counts), totals={s: sum(c.values()) for s, c in counts.items()},

@@ -1,11 +1,13 @@
-"""Evaluate a checkpoint on labelled sentences and write its report folder.
+"""The one evaluation: from a model's logits on labelled sentences to every number the
+report, the card and the Hub check show (`evaluate_predictions`); scores come from
+train.metrics. Training calls it on its test split; this command calls it on any file:
 
     python -m train.evaluate --model outputs/quickstart --data data/test.jsonl --out outputs/quickstart-eval
 
 writes metrics.json, report.md, confusion_matrix.png, reliability.png and predictions.jsonl
 (see train.report). The TF-IDF baseline is trained on `--train` (default: train.jsonl beside
-`--data`) and tuned on `--validation` (default: validation.jsonl beside it). Every training
-run does the same into its checkpoint's `report/`, from the logits it already has.
+`--data`) and tuned on `--validation` (default: validation.jsonl beside it). A training run
+writes the same metrics.json at the top of its checkpoint and the other files into `report/`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from indosec.safety import check_hub_model, check_local_path
 from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.calibration import calibrated_probabilities, calibration_summary
+from train.checkpoint import read_config
 from train.data import DataError, to_examples, validate_files
 from train.metrics import CONFIDENCE, N_RESAMPLES, bootstrap_ci, breakdown, classification_report
 
@@ -123,30 +126,15 @@ def evaluate_checkpoint(model: str, data: str | Path, out: str | Path, *, train_
     # 4. the model (with the temperature its config.json carries), metrics and report
     clf = indosec.load(model)
     metrics, rows = evaluate_predictions(clf.logits(texts), evaluated, labels, temperature=clf.temperature, baseline_probs=baseline_probs, seed=seed)
-    config = checkpoint_training_config(model)
+    config = read_config(model)  # shown in report.md; the checkpoint's run_info.json keeps it
     metrics["run"] = {
         "model": model, "evaluated_on": str(data), "backbone": config["model"]["model_name_or_path"] if config else None,
-        "config": config, "data_counts": {split: label_counts(ex, labels) for split, ex in examples.items()},
+        "data_counts": {split: label_counts(ex, labels) for split, ex in examples.items()},
         "baseline": baseline_info,
         "calibration_fitted_on": "validation split of the training run" if clf.temperature != 1.0 else None,
     }
-    write_report(out, metrics, rows)
+    write_report(out, metrics, rows, config=config)
     return metrics
-
-
-def checkpoint_training_config(model: str) -> dict | None:
-    """The training_config.json a checkpoint ships with (local folder or Hub), if any."""
-    local = Path(model) / "training_config.json"
-    if local.is_file():
-        return json.loads(local.read_text(encoding="utf-8"))
-    if Path(model).exists():
-        return None
-    try:
-        from huggingface_hub import hf_hub_download
-
-        return json.loads(Path(hf_hub_download(model, "training_config.json")).read_text(encoding="utf-8"))
-    except Exception:  # offline, private or simply absent: the report says "not recorded"
-        return None
 
 
 def _sibling(data: Path, name: str) -> Path | None:

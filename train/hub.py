@@ -15,6 +15,7 @@ from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 from huggingface_hub.utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects, validate_repo_id
 
 from indosec.safety import PICKLE_SUFFIXES
+from train.checkpoint import read_metrics
 
 # Hidden files (editor swap files, our own `.name.tmp` atomic-write leftovers) never go up.
 # upload_folder adds huggingface_hub's own defaults (.git, .cache/huggingface) to these.
@@ -94,8 +95,8 @@ def _check_quality(folder: Path, allow_below_baseline: bool) -> list[str]:
 
 def checkpoint_macro_f1(folder: str | Path) -> tuple[float, float]:
     """(model, baseline) test macro-F1 from the checkpoint's metrics.json."""
-    metrics = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
-    return metrics["test"]["macro_f1"], metrics["baseline"]["test"]["macro_f1"]
+    metrics = read_metrics(folder)
+    return metrics["model"]["macro_f1"], metrics["baseline"]["macro_f1"]
 
 
 def is_below_baseline(folder: str | Path) -> bool:

@@ -1,34 +1,61 @@
-"""Metric helpers for the Trainer and for final evaluation."""
+"""Every score the project reports, computed here and nowhere else: scikit-learn for the
+classification report and F1, scipy for bootstrap intervals. Training, `python -m
+train.evaluate`, the baseline's tuning and the scripts all call these functions."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from scipy.stats import bootstrap
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, cohen_kappa_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-_METRIC_SCRIPT = Path(__file__).with_name("classification_metrics.py")
 N_RESAMPLES = 1000
 CONFIDENCE = 0.95
 
 
-@lru_cache(maxsize=1)
-def load_metric():
-    """The project's ClassificationMetrics, loaded offline through `evaluate.load`."""
-    import evaluate
-
-    return evaluate.load(str(_METRIC_SCRIPT))
-
-
 def classification_report(pred_ids, gold_ids, label_names) -> dict:
-    return load_metric().compute(predictions=list(map(int, pred_ids)), references=list(map(int, gold_ids)), label_names=list(label_names))
+    """Accuracy, macro- and weighted-F1, per-class precision/recall/F1/support and the confusion
+    matrix (rows gold, columns predicted). Every label id 0..len-1 gets a row even if absent."""
+    y_pred, y_true = np.asarray(pred_ids, dtype=int), np.asarray(gold_ids, dtype=int)
+    ids = list(range(len(label_names)))
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=ids, zero_division=0)
+    return {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "macro_f1": macro_f1(y_true, y_pred),
+        "weighted_f1": float(f1_score(y_true, y_pred, labels=_seen(y_true, y_pred), average="weighted", zero_division=0)),
+        "per_class": {
+            name: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            for i, name in enumerate(label_names)
+        },
+        "confusion_matrix": confusion_matrix(y_true, y_pred, labels=ids).tolist(),
+        "labels": list(label_names),
+    }
+
+
+def macro_f1(gold, pred) -> float:
+    """Macro-F1 over the labels seen in gold or predictions: a label the model never predicts
+    counts as F1 0, a label absent from this split altogether does not count. Label ids or names."""
+    seen = _seen(gold, pred)
+    return float(f1_score(list(gold), list(pred), labels=seen, average="macro", zero_division=0)) if seen else 0.0
+
+
+def _seen(gold, pred) -> list:
+    return sorted(set(np.asarray(gold).tolist()) | set(np.asarray(pred).tolist()))
+
+
+def annotator_agreement(first: list, second: list, labels: list) -> dict:
+    """Two annotators' labels of the same sentences: Cohen's kappa, and the confusion matrix in
+    `labels` order (rows the first annotator)."""
+    return {"kappa": float(cohen_kappa_score(first, second)), "confusion_matrix": confusion_matrix(first, second, labels=labels).tolist()}
 
 
 def trainer_metrics(label_names):
-    """`compute_metrics` for the Trainer: flat floats only, since they go to the log."""
+    """`compute_metrics` for the Trainer: flat floats only, since they go to the log.
+
+    The Trainer evaluates sentences cut at max_length tokens, while the reported numbers score
+    a longer sentence over windows (indosec.Classifier.logits); for every sentence within
+    max_length the two give the same logits (tests/test_train.py)."""
 
     def compute(eval_pred) -> dict[str, float]:
         logits, gold = eval_pred
@@ -38,13 +65,6 @@ def trainer_metrics(label_names):
         return flat
 
     return compute
-
-
-def macro_f1(gold, pred) -> float:
-    """Macro-F1 over the labels seen in gold or predictions, as ClassificationMetrics computes it."""
-    gold, pred = np.asarray(gold), np.asarray(pred)
-    seen = sorted(set(gold.tolist()) | set(pred.tolist()))
-    return float(f1_score(gold, pred, labels=seen, average="macro", zero_division=0)) if seen else 0.0
 
 
 def _accuracy_rows(gold, pred, axis=-1):

@@ -1,6 +1,7 @@
 """Checks that run before any model is loaded, so a run that cannot finish fails in seconds,
-not after hours of training: the output folder is writable, its disk has room for the
-checkpoints, and a multi-process launch really trains as one distributed job."""
+not after hours of training: transformers is recent enough, the output folder is writable,
+its disk has room for the checkpoints, and a multi-process launch really trains as one
+distributed job."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ DEFAULT_WEIGHTS_BYTES = 500 * 10**6
 # Room for the tokenizer, metrics, logs and the filesystem's own rounding.
 MARGIN_BYTES = 200 * 10**6
 GB = 10**9
+# The first transformers with TrainingArguments(train_sampling_strategy=...); pyproject.toml's
+# floor, checked equal by tests/test_preflight.py.
+MIN_TRANSFORMERS = "5.2"
 
 
 class PreflightError(ConfigError):
@@ -24,11 +28,28 @@ class PreflightError(ConfigError):
 
 
 def preflight(cfg, backbone: str) -> None:
-    """Fail early if `<output_dir>` is not writable or its disk lacks room for the run."""
+    """Fail early if transformers is too old, `<output_dir>` is not writable or its disk lacks
+    room for the run."""
+    check_transformers_version()
     out = Path(cfg.train.output_dir)
     check_writable(out)
     need = required_bytes(cfg, backbone)
     check_free_space(out, need, where="train.min_free_disk_gb" if cfg.train.min_free_disk_gb is not None else None)
+
+
+def check_transformers_version(installed: str | None = None) -> None:
+    """An older transformers would fail on TrainingArguments after the data and model loaded."""
+    from packaging.version import Version
+
+    if installed is None:
+        import transformers
+
+        installed = transformers.__version__
+    if Version(installed) < Version(MIN_TRANSFORMERS):
+        raise PreflightError(
+            f"transformers {installed} is installed; training needs transformers>={MIN_TRANSFORMERS} "
+            f"(TrainingArguments' train_sampling_strategy): pip install -U 'transformers>={MIN_TRANSFORMERS},<6'"
+        )
 
 
 def check_writable(folder: Path) -> None:

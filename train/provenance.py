@@ -37,6 +37,17 @@ def run_info(cfg) -> dict:
     }
 
 
+def add_resume_record(first: dict, now: dict, checkpoint: str) -> dict:
+    """The interrupted run's provenance (its config, data, versions, commit, first launch and
+    start time stay as they were), with one more entry in `resumes`: when this start resumed,
+    from which checkpoint step, with which code, libraries and launch."""
+    record = {
+        "resumed_utc": now["created_utc"], "from_step": int(Path(checkpoint).name.rsplit("-", 1)[-1]),
+        "git": now["git"], "versions": now["versions"], "launch": now["launch"],
+    }
+    return {**first, "resumes": [*first.get("resumes", []), record]}
+
+
 def file_record(path: Path) -> dict:
     return {"path": str(path), "sha256": sha256_file(path), "bytes": path.stat().st_size}
 

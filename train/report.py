@@ -1,5 +1,6 @@
 """Write an evaluation's report folder: metrics.json, report.md, confusion_matrix.png,
-reliability.png and predictions.jsonl. The folder appears complete or not at all."""
+reliability.png and predictions.jsonl. The folder appears complete or not at all. A training
+run's `report/` holds all but metrics.json, which sits at the checkpoint's top (train.checkpoint)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,25 @@ N_CONFIDENT_ERRORS = 20
 REPORT_FILES = ("metrics.json", "report.md", "confusion_matrix.png", "reliability.png", "predictions.jsonl")
 
 
-def write_report(out_dir: str | Path, metrics: dict, rows: list[dict]) -> Path:
-    """Write every report file into a staging folder, then swap it in for `out_dir`."""
+def write_report(out_dir: str | Path, metrics: dict, rows: list[dict], *, config: dict | None = None, with_metrics: bool = True) -> Path:
+    """Write every report file into a staging folder, then swap it in for `out_dir`.
+    `config` is the training config report.md shows; `with_metrics=False` leaves metrics.json
+    to the caller (a checkpoint keeps it beside the weights, not in report/)."""
     calibration = metrics["calibration"]
     with staged_dir(out_dir) as staging:
-        write_json_atomic(staging / "metrics.json", metrics)
+        if with_metrics:
+            write_json_atomic(staging / "metrics.json", metrics)
         write_jsonl_atomic(staging / "predictions.jsonl", rows)
         write_bytes_atomic(staging / "confusion_matrix.png", figure_png(confusion_matrix_figure(metrics["model"]["confusion_matrix"], metrics["labels"])))
         write_bytes_atomic(staging / "reliability.png", figure_png(reliability_figure(
             calibration["reliability_before"], calibration["reliability_after"],
             ece_before=calibration["ece_before"], ece_after=calibration["ece_after"], temperature=calibration["temperature"],
         )))
-        write_text_atomic(staging / "report.md", render_report(metrics, rows))
+        write_text_atomic(staging / "report.md", render_report(metrics, rows, config))
     return Path(out_dir)
 
 
-def render_report(metrics: dict, rows: list[dict]) -> str:
+def render_report(metrics: dict, rows: list[dict], config: dict | None = None) -> str:
     run = metrics.get("run", {})
     boot = metrics["bootstrap"]
     parts = [
@@ -48,7 +52,7 @@ def render_report(metrics: dict, rows: list[dict]) -> str:
     parts += [
         "## Calibration\n\n" + calibration_text(metrics["calibration"], run) + "\n\n![reliability diagram](reliability.png)",
         f"## The {N_CONFIDENT_ERRORS} most confident errors\n\n" + confident_errors_table(rows),
-        "## Configuration\n\n" + config_table(run.get("config")),
+        "## Configuration\n\n" + config_table(config),
         "## Data\n\n" + data_table(run.get("data_counts") or {}),
     ]
     return "\n\n".join(parts) + "\n"
@@ -148,7 +152,7 @@ def confident_errors_table(rows: list[dict]) -> str:
 
 def config_table(config: dict | None) -> str:
     if not config:
-        return "Not recorded (the checkpoint has no training_config.json)."
+        return "Not recorded (the checkpoint has no run_info.json)."
     lines = ["| setting | value |", "|---|---|"]
     for section, values in config.items():
         for key, value in values.items():

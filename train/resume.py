@@ -13,19 +13,21 @@ import re
 import shutil
 from pathlib import Path
 
+from train.checkpoint import RUN_INFO
 from train.config import ConfigError
 from train.io import write_json_atomic
-from train.provenance import resume_differences
+from train.provenance import add_resume_record, resume_differences
 
-RUN_INFO = "run_info.json"
 # The Trainer writes this file last when it saves a checkpoint: a folder without it (or with
 # a truncated one) was cut off by the crash.
 COMPLETE_MARKER = "trainer_state.json"
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
 
 
-def prepare_work_dir(work_dir: Path, info: dict, *, resume: bool, is_main: bool) -> str | None:
-    """Return the checkpoint to resume from (or None), after checking it belongs to this run.
+def prepare_work_dir(work_dir: Path, info: dict, *, resume: bool, is_main: bool) -> tuple[str | None, dict]:
+    """Return the checkpoint to resume from (or None), after checking it belongs to this run,
+    and the provenance to keep: `info`, or on a resume the interrupted run's own record with
+    this start added to its `resumes` (train.provenance.add_resume_record).
 
     Only the main process deletes or writes anything; the others just read.
     """
@@ -36,13 +38,16 @@ def prepare_work_dir(work_dir: Path, info: dict, *, resume: bool, is_main: bool)
             shutil.rmtree(work_dir)
     elif work_dir.is_dir():
         stamp = work_dir / RUN_INFO
-        if stamp.is_file():
-            check_same_run(json.loads(stamp.read_text(encoding="utf-8")), info, work_dir)
+        before = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else None
+        if before:
+            check_same_run(before, info, work_dir)
         last = last_complete_checkpoint(work_dir, remove_torn=is_main)
+        if last and before:
+            info = add_resume_record(before, info, last)
     if is_main:
         write_json_atomic(work_dir / RUN_INFO, info)
     check_all_processes_agree(last)
-    return last
+    return last, info
 
 
 def check_all_processes_agree(last: str | None) -> None:

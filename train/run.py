@@ -34,11 +34,12 @@ from train.baseline import baseline_probabilities, baseline_summary, fit_baselin
 from train.bundled import is_bundled, resolve_bundled
 from train.calibration import fit_temperature
 from train.card import render_card
+from train.checkpoint import METRICS, REPORT_DIR, RUN_INFO
 from train.config import Config, ConfigError
 from train.data import load_splits
-from train.evaluate import evaluate_predictions, label_counts
+from train.evaluate import evaluate_predictions, label_counts, score_predictions
 from train.io import publish_dir, write_json_atomic, write_text_atomic
-from train.metrics import classification_report, trainer_metrics
+from train.metrics import trainer_metrics
 from train.estimate import describe_estimate, estimate_training
 from train.precision import choose_precision, describe_run_shape
 from train.preflight import check_distributed, preflight
@@ -67,14 +68,39 @@ def resolve_model_path(name: str, revision: str | None = None) -> str:
         raise ConfigError(str(e)) from e
 
 
-def class_weight_loss(train_labels: list[int], num_labels: int):
-    """Cross-entropy weighted by inverse label frequency (normalised to mean 1)."""
+# Validation and test subsets are drawn with this seed, not train.seed: under `--seeds N` every
+# run is then scored on the same sentences, and the spread is initialisation noise alone.
+EVAL_SAMPLE_SEED = 0
+
+
+def sample_splits(splits: dict[str, list], max_train: int | None, max_eval: int | None, seed: int) -> dict[str, list]:
+    """At most `max_train` train rows drawn with the run's `seed` and `max_eval` validation and
+    test rows drawn with EVAL_SAMPLE_SEED; rows keep their file order. A seeded sample, not the
+    first rows: the files are sorted by story."""
+    out = dict(splits)
+    for split, limit, split_seed in (("train", max_train, seed), ("validation", max_eval, EVAL_SAMPLE_SEED), ("test", max_eval, EVAL_SAMPLE_SEED)):
+        if limit and limit < len(splits[split]):
+            keep = sorted(random.Random(split_seed).sample(range(len(splits[split])), limit))
+            out[split] = [splits[split][i] for i in keep]
+    return out
+
+
+def classification_loss(train_labels: list[int], num_labels: int, *, class_weights: bool):
+    """The Trainer's loss: cross-entropy, per sentence weighted by inverse label frequency
+    (weights of mean 1) when `class_weights`, else 1.
+
+    Summed and divided by `num_items_in_batch`, the number of sentences in the whole
+    gradient-accumulation step, which the Trainer passes in; it then skips its own division by
+    the accumulation steps, so B sentences accumulated twice give the gradient of one batch of
+    2B. The models' built-in loss is a per-batch mean that ignores `num_items_in_batch`, yet
+    the Trainer skips the division for it too: this loss is used with and without weights."""
     counts = np.bincount(train_labels, minlength=num_labels).astype(np.float64)
-    weights = torch.tensor(counts.sum() / (num_labels * np.maximum(counts, 1)), dtype=torch.float32)
+    weights = torch.tensor(counts.sum() / (num_labels * np.maximum(counts, 1)) if class_weights else np.ones(num_labels), dtype=torch.float32)
 
     def loss(outputs, labels, num_items_in_batch=None):
         logits = outputs["logits"] if isinstance(outputs, dict) else outputs[0]
-        return torch.nn.functional.cross_entropy(logits.float(), labels, weight=weights.to(logits.device))
+        total = torch.nn.functional.cross_entropy(logits.float(), labels, weight=weights.to(logits.device), reduction="sum")
+        return total / (num_items_in_batch if num_items_in_batch is not None else labels.numel())
 
     return loss
 
@@ -85,7 +111,7 @@ def tokenize(examples: list[dict], tokenizer, max_length: int) -> Dataset:
 
 
 def train(cfg: Config) -> dict:
-    """Run one fine-tuning job; returns the final metrics (also written to metrics.json).
+    """Run one fine-tuning job; returns its metrics, as written to metrics.json (train.checkpoint).
     Under torchrun/accelerate only the main process evaluates: the others return {}."""
     m, d, t = cfg.model, cfg.data, cfg.train
     labels = list(d.labels)
@@ -99,10 +125,7 @@ def train(cfg: Config) -> dict:
     splits = load_splits(d)
     info = run_info(cfg)  # config, data hashes, versions, git commit: saved as run_info.json
     check_finished_run(run_dir, info, overwrite=t.overwrite)
-    for split, limit in (("train", d.max_train_samples), ("validation", d.max_eval_samples), ("test", d.max_eval_samples)):
-        if limit and limit < len(splits[split]):  # a seeded sample: the files are sorted by story, not shuffled
-            keep = sorted(random.Random(t.seed).sample(range(len(splits[split])), limit))
-            splits[split] = [splits[split][i] for i in keep]
+    splits = sample_splits(splits, d.max_train_samples, d.max_eval_samples, t.seed)
     articles = add_article_sentences(splits, d, t.seed) if d.article_dir else None  # whole labelled articles
 
     # 2. backbone with a fresh classification head that knows the label names
@@ -131,7 +154,7 @@ def train(cfg: Config) -> dict:
         model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["validation"],
         processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
         compute_metrics=trainer_metrics(labels),
-        compute_loss_func=class_weight_loss([e["label"] for e in splits["train"]], len(labels)) if t.class_weights else None,
+        compute_loss_func=classification_loss([e["label"] for e in splits["train"]], len(labels), class_weights=t.class_weights),
         callbacks=[EarlyStoppingCallback(t.early_stopping_patience)] if t.early_stopping_patience else [],
     )
 
@@ -140,7 +163,7 @@ def train(cfg: Config) -> dict:
     if args.process_index == 0:
         info["estimate"] = estimate_training(trainer, eval_sentences=len(splits["validation"]))
         print(describe_estimate(info["estimate"], precision["device"]))
-    last = prepare_work_dir(work_dir, info, resume=t.resume, is_main=args.process_index == 0)
+    last, info = prepare_work_dir(work_dir, info, resume=t.resume, is_main=args.process_index == 0)  # a resume keeps the first start's record
     if last:
         print(f"Resuming from {last}")
     trainer.train(resume_from_checkpoint=last)
@@ -148,54 +171,58 @@ def train(cfg: Config) -> dict:
         return {}  # under DDP the main process evaluates and writes; the others are done
 
     # 5. logits of the best model in data order (the Trainer's evaluation sampler groups by
-    #    length, so its predictions cannot be matched back to sentence ids and metadata)
+    #    length, so its predictions cannot be matched back to sentence ids and metadata),
+    #    scored as indosec scores: a sentence over max_length tokens over windows. The Trainer
+    #    chose the best checkpoint on the same sentences cut at max_length (the only difference).
     clf = Classifier(
         TorchBackend(trainer.model), tokenizer, trainer.model.config, max_length=m.max_length, batch_size=t.per_device_eval_batch_size
     )
     logits = {s: clf.logits([e["text"] for e in splits[s]]) for s in ("validation", "test")}
     gold = {s: [e["label"] for e in splits[s]] for s in ("validation", "test")}
-    metrics = {"train_samples": len(splits["train"]), "best_checkpoint_step": _best_step(trainer)}
-    for split in ("validation", "test"):
-        metrics[split] = classification_report(logits[split].argmax(-1), gold[split], labels)
 
     # 6. calibrate: one temperature fitted on validation, stored in config.json for indosec
     temperature = fit_temperature(logits["validation"], gold["validation"])
     trainer.model.config.calibration_temperature = temperature
+    clf.temperature = temperature  # document mode below scores as the saved checkpoint will
 
-    # 7. baseline on the same train split (C tuned on validation), scored on the same test split
+    # 7. the one evaluation (train.evaluate) of the test split, beside a baseline trained on the
+    #    same train split (C tuned on validation); validation scored by the same function
     texts = {s: [e["text"] for e in ex] for s, ex in splits.items()}
     baseline = fit_baseline(texts["train"], [e["label"] for e in splits["train"]], texts["validation"], gold["validation"], seed=t.seed)
-    evaluation, rows = evaluate_predictions(
+    metrics, rows = evaluate_predictions(
         logits["test"], splits["test"], labels, temperature=temperature,
         baseline_probs=baseline_probabilities(baseline, texts["test"], len(labels)),
         fit_logits=logits["validation"], fit_gold=gold["validation"],
     )
     if articles:
-        evaluation["documents"] = evaluate_documents(
+        metrics["documents"] = evaluate_documents(
             clf, articles["test"], labels,
             baseline_predict=lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1),
         )
-    evaluation["run"] = {
+    metrics["run"] = {
         "model": t.run_name, "evaluated_on": f"the test split ({d.path('test')})", "backbone": m.model_name_or_path,
-        "config": cfg.to_dict(), "data_counts": {s: label_counts(ex, labels) for s, ex in splits.items()},
+        "data_counts": {s: label_counts(ex, labels) for s, ex in splits.items()},
         "baseline": baseline_summary(baseline), "calibration_fitted_on": f"validation split ({d.path('validation')})",
     }
-    metrics["baseline"] = {"test": {k: evaluation["baseline"][k] for k in ("accuracy", "macro_f1", "weighted_f1")}}
-    metrics["calibration"] = {k: evaluation["calibration"][k] for k in ("temperature", "ece_before", "ece_after")}
+    metrics["training"] = {
+        "train_samples": len(splits["train"]), "best_checkpoint_step": _best_step(trainer),
+        "selection_macro_f1": trainer.state.best_metric,  # the Trainer's, sentences cut at max_length
+        "validation": score_predictions(logits["validation"].argmax(-1), splits["validation"], labels),
+    }
 
-    # 8. write checkpoint, report and card into a staging folder, then publish it in one rename
+    # 8. write checkpoint, metrics.json, report and card into a staging folder, then publish
+    #    it in one rename. The config is kept once, in run_info.json.
     staging = work_dir / "final"
     if staging.exists():
         shutil.rmtree(staging)
     trainer.save_model(str(staging))
-    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; training_config.json says it all
+    (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; run_info.json says it all
     tokenizer.model_max_length = m.max_length  # so plain pipeline() users truncate at the trained length
     tokenizer.save_pretrained(str(staging))
-    write_json_atomic(staging / "metrics.json", metrics)
-    write_json_atomic(staging / "training_config.json", cfg.to_dict())
-    write_json_atomic(staging / "run_info.json", info)
+    write_json_atomic(staging / METRICS, metrics)
+    write_json_atomic(staging / RUN_INFO, info)
     write_json_atomic(staging / "train_log.json", trainer.state.log_history)
-    write_report(staging / "report", evaluation, rows)
+    write_report(staging / REPORT_DIR, metrics, rows, config=info["config"], with_metrics=False)
     write_text_atomic(staging / "README.md", render_card(staging))
     publish_dir(staging, run_dir)
     shutil.rmtree(work_dir, ignore_errors=True)

@@ -5,6 +5,8 @@
 runs seeds s, s+1, s+2 (s = train.seed) into `<output_dir>/<run_name>-seed<k>/`, each a complete
 checkpoint with its own report, and writes `<output_dir>/<run_name>-seeds.json` and `.md` with
 the mean ± sample standard deviation of the test numbers, model and baseline side by side.
+A data.max_eval_samples subset of validation and test is the same rows for every seed
+(train.run.EVAL_SAMPLE_SEED), so the spread is the seeds' alone, not the subsets'.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from train.config import Config
 from train.io import write_json_atomic, write_text_atomic
 
 SUMMARISED = (  # (name in the summary, how to read it from a run's metrics)
-    ("test_accuracy", lambda m: m["test"]["accuracy"]),
-    ("test_macro_f1", lambda m: m["test"]["macro_f1"]),
-    ("baseline_test_accuracy", lambda m: m["baseline"]["test"]["accuracy"]),
-    ("baseline_test_macro_f1", lambda m: m["baseline"]["test"]["macro_f1"]),
+    ("test_accuracy", lambda m: m["model"]["accuracy"]),
+    ("test_macro_f1", lambda m: m["model"]["macro_f1"]),
+    ("baseline_test_accuracy", lambda m: m["baseline"]["accuracy"]),
+    ("baseline_test_macro_f1", lambda m: m["baseline"]["macro_f1"]),
     ("ece_before", lambda m: m["calibration"]["ece_before"]),
     ("ece_after", lambda m: m["calibration"]["ece_after"]),
 )
