@@ -134,7 +134,7 @@ def main(argv=None) -> int:
         "--allow-below-baseline",  # a few steps from random weights cannot beat the baseline
     ], log, out / "logs")
     run_stage("plain transformers pipeline", [python, "-c", (
-        "from transformers import pipeline; import sys; "
+        "from transformers import pipeline; "
         f"p = pipeline('text-classification', model={str(checkpoint)!r}, device='cpu'); print(p(['Pasukan Rusia dan Turki berpatroli di Idlib.']))"
     )], log, out / "logs")
     print("\n== predict_document")
