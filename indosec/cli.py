@@ -179,7 +179,7 @@ def _predict(args) -> int:
             return _write_documents(clf, args.document, out, args.threshold)
         records = read_records(source, args.text_column, args.id_column)
         progress = tqdm(
-            total=None if source.name == "<stdin>" else count_lines(args.input), unit="line", desc=Path(source.name).name, file=sys.stderr,
+            total=None if str(args.input) == STDIN else count_lines(args.input), unit="line", desc=Path(source.name).name, file=sys.stderr,
             disable=True if args.no_progress else None,  # None: only when stderr is a terminal
         )
         with progress:
