@@ -40,7 +40,7 @@ REFERENCE_RUN := outputs/quickstart
 REFERENCE_REPORT := reports/quickstart
 
 card: install
-	$(PY) -m train.card $(REFERENCE_RUN) --out model_card.md --report-link $(REFERENCE_REPORT) --reference-config configs/quickstart.yaml
+	$(PY) -m train.render.card $(REFERENCE_RUN) --out model_card.md --report-link $(REFERENCE_REPORT) --reference-config configs/quickstart.yaml
 	# the small report files only: predictions.jsonl stays with the checkpoint
 	rm -rf $(REFERENCE_REPORT) && mkdir -p $(REFERENCE_REPORT)
 	cp $(REFERENCE_RUN)/metrics.json $(REFERENCE_RUN)/report/report.md $(REFERENCE_RUN)/report/*.png $(REFERENCE_REPORT)/

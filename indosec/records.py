@@ -49,11 +49,18 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a file: `fields` is set, or `error` says what is wrong with its line."""
+    """One row of a file: `fields` is set, or `error` says what is wrong with its line. `path`
+    is set by readers that report rows of several files (training data)."""
 
     line: int
     fields: dict | None = None
     error: str | None = None
+    path: str | None = None
+
+    @property
+    def where(self) -> str:
+        """`file:line`, as every data error names a row."""
+        return f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)

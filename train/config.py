@@ -18,7 +18,7 @@ from transformers import TrainingArguments
 
 from indosec.labels import LABELS
 from indosec.lengths import MAX_LENGTH, MAX_WORDS, MIN_WORDS
-from train.training_arguments import FIXED, RENAMED, TRAINING_DEFAULTS, TRAINING_FIELDS, TRAINING_HINTS, trainer_kwargs, transformers_default
+from train.training_arguments import FIXED, TRAINING_DEFAULTS, TRAINING_FIELDS, TRAINING_HINTS, trainer_kwargs, transformers_default
 
 
 class ConfigError(ValueError):
@@ -61,7 +61,7 @@ class DataArgs:
     """Keep a seeded random sample of N training rows (smoke runs)."""
     max_eval_samples: int | None = None
     article_dir: str | None = None
-    """Folder of whole labelled articles (train/validation/test.jsonl; see train/articles.py). Its
+    """Folder of whole labelled articles (train/validation/test.jsonl; see train/data/articles.py). Its
     test split is run through document mode and reported in the section "Whole articles"."""
     train_on_articles: bool = True
     """With article_dir: add the article train and validation sentences to the sentence data."""
@@ -251,8 +251,6 @@ def _expected_type(section: str, key: str, where: str):
         raise ConfigError(f"{where}: train.{key} is set by the project and cannot be changed: {FIXED[key]}")
     if key in TRAINING_FIELDS:
         return TRAINING_HINTS[key]
-    if key in RENAMED:
-        raise ConfigError(f"{where}: unknown key train.{key}: TrainingArguments calls it {RENAMED[key]}")
     raise ConfigError(
         f"{where}: unknown key train.{key} ({_did_you_mean(key, [*PROJECT_KEYS, *TRAINING_FIELDS])}valid: this project's "
         f"{', '.join(PROJECT_KEYS)}, and every transformers.TrainingArguments field, listed by "

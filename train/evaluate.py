@@ -1,13 +1,25 @@
-"""The one evaluation: from a model's logits on labelled sentences to every number the
-report, the card and the Hub check show (`evaluate_predictions`); scores come from
-train.metrics. Training calls it on its test split; this command calls it on any file:
+"""Stage 2, evaluate: the only producer of metrics.json. Training runs it on the checkpoint it has
+just trained (fitting the calibration temperature on validation); this command runs it on any
+checkpoint and labelled file, then renders the report as training does:
 
     python -m train.evaluate --model outputs/quickstart --data data/test.jsonl --out outputs/quickstart-eval
 
-writes metrics.json, report.md, confusion_matrix.png, reliability.png and predictions.jsonl
-(see train.report). The TF-IDF baseline is trained on `--train` (default: train.jsonl beside
-`--data`) and tuned on `--validation` (default: validation.jsonl beside it). A training run
-writes the same metrics.json at the top of its checkpoint and the other files into `report/`.
+writes metrics.json, predictions.jsonl, report.md, confusion_matrix.png and reliability.png
+into `--out` (replaced as a whole). The TF-IDF baseline is trained on `--train` (default:
+train.jsonl beside `--data`) and tuned on `--validation` (default: validation.jsonl beside it).
+
+metrics.json has one key per section, each written by one call in `evaluate`:
+
+    n, labels, bootstrap   the evaluated sentences, and how intervals are drawn
+    model                  the model's scores on them, by metadata field (train.scores.metrics)
+    calibration            the temperature; ECE and NLL before and after it
+    baseline               the TF-IDF baseline's scores (when there is data to train it on)
+    documents              whole articles in document mode (when the data has articles)
+    run                    what was evaluated on what, the data counts, the baseline's settings
+    training               validation scores and the Trainer's choice of checkpoint (training only)
+
+A new section (a contrast suite, a user's own data) is one more call writing one more key; the
+report then renders that key (train/render/report.py).
 """
 
 from __future__ import annotations
@@ -15,56 +27,87 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from indosec.safety import check_hub_model, check_local_path
-from train.baseline import baseline_probabilities, baseline_summary, fit_baseline
-from train.calibration import calibrated_probabilities, calibration_summary
-from train.checkpoint import read_config
-from train.data import DataError, to_examples, validate_files
-from train.metrics import CONFIDENCE, N_RESAMPLES, bootstrap_ci, breakdown, classification_report
-
-BREAKDOWN_FIELDS = ("theatre", "register", "hard")
-BOOTSTRAP_SEED = 0
-
-
-def score_predictions(pred, examples: list[dict], labels: list[str], *, seed: int = BOOTSTRAP_SEED, n_resamples: int = N_RESAMPLES) -> dict:
-    """Classification metrics of one set of predictions, with bootstrap intervals and a
-    breakdown by every metadata field all examples carry (see `train.metrics.breakdown`)."""
-    gold = [e["label"] for e in examples]
-    scores = classification_report(pred, gold, labels)
-    scores["ci"] = bootstrap_ci(gold, pred, n_resamples=n_resamples, seed=seed)
-    scores["by_field"] = {
-        name: breakdown(gold, pred, [e[name] for e in examples], labels)
-        for name in BREAKDOWN_FIELDS if examples and all(name in e for e in examples)
-    }
-    return scores
+from indosec.files import staged_dir, write_json_atomic, write_jsonl_atomic
+from indosec.labels import label_names
+from train.data.splits import Splits, label_counts
+from train.data.validation import DataError
+from train.run_folder import Layout
+from train.scores.baseline import baseline_probabilities, baseline_summary, fit_baseline
+from train.scores.calibration import calibrated_probabilities, calibration_summary, fit_temperature
+from train.scores.documents import evaluate_documents
+from train.scores.metrics import BOOTSTRAP_SEED, BREAKDOWN_FIELDS, CONFIDENCE, N_RESAMPLES, score_predictions
 
 
-def evaluate_predictions(
-    logits, examples: list[dict], labels: list[str], *, temperature: float = 1.0, baseline_probs=None,
-    fit_logits=None, fit_gold=None, seed: int = BOOTSTRAP_SEED, n_resamples: int = N_RESAMPLES,
-) -> tuple[dict, list[dict]]:
-    """Everything the report shows, from the model's raw logits on `examples` (rows in the same
-    order). Returns (metrics, one prediction row per sentence)."""
-    gold = [e["label"] for e in examples]
-    probs = calibrated_probabilities(logits, temperature)
+def evaluate(
+    model: str | Path, data: Splits, layout: Layout, *, name: str, backbone: str | None, evaluated_on: str,
+    calibrate: bool = False, training: dict | None = None, seed: int = BOOTSTRAP_SEED, batch_size: int | None = None,
+) -> dict:
+    """Score the checkpoint `model` (folder or Hub id, loaded as `indosec.load` loads it) on
+    `data`, write metrics.json and predictions.jsonl where `layout` says, and return the metrics.
+    `calibrate`: fit the temperature on the validation split and store it in the checkpoint's
+    config.json (training); otherwise the checkpoint's own temperature is used. `training`: the
+    Trainer's figures from fit, for the `training` section."""
+    import indosec
+
+    labels, split = data.labels, data.evaluated
+    examples, gold = data.sentences[split], data.gold(split)
+
+    # 1. the model's logits; calibrated, its temperature fitted on validation and kept in config.json
+    clf = indosec.load(str(model), **({"batch_size": batch_size} if batch_size else {}))
+    validation = clf.logits(data.texts("validation")) if calibrate or training is not None else None
+    logits = clf.logits(data.texts(split))
+    if calibrate:
+        clf.temperature = _store_temperature(model, fit_temperature(validation, data.gold("validation")))
+    probs = calibrated_probabilities(logits, clf.temperature)
+
+    # 2. the baseline, trained on the train split and tuned on validation, when there is one
+    baseline = fit_baseline(data.texts("train"), data.gold("train"), data.texts("validation"), data.gold("validation")) if data.sentences.get("train") else None
+    baseline_probs = baseline_probabilities(baseline, data.texts(split), len(labels)) if baseline else None
+
+    # 3. the sections of metrics.json, one key each
     metrics = {
-        "n": len(examples),
-        "labels": list(labels),
-        "bootstrap": {"resamples": n_resamples, "seed": seed, "confidence": CONFIDENCE, "method": "percentile"},
-        "model": score_predictions(probs.argmax(-1), examples, labels, seed=seed, n_resamples=n_resamples),
-        "calibration": calibration_summary(logits, gold, temperature, fit_logits=fit_logits, fit_gold=fit_gold),
+        "n": len(examples), "labels": list(labels),
+        "bootstrap": {"resamples": N_RESAMPLES, "seed": seed, "confidence": CONFIDENCE, "method": "percentile"},
     }
-    if baseline_probs is not None:
-        metrics["baseline"] = score_predictions(np.asarray(baseline_probs).argmax(-1), examples, labels, seed=seed, n_resamples=n_resamples)
-    return metrics, prediction_rows(examples, labels, probs, baseline_probs)
+    metrics["model"] = score_predictions(probs.argmax(-1), examples, labels, seed=seed)
+    metrics["calibration"] = calibration_summary(logits, gold, clf.temperature, fit_logits=validation if calibrate else None, fit_gold=data.gold("validation"))
+    if baseline:
+        metrics["baseline"] = score_predictions(baseline_probs.argmax(-1), examples, labels, seed=seed)
+    if data.articles:
+        predict = (lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1)) if baseline else None
+        metrics["documents"] = evaluate_documents(clf, data.articles["test"], labels, baseline_predict=predict)
+    metrics["run"] = {
+        "model": name, "evaluated_on": evaluated_on, "backbone": backbone,
+        "data_counts": {s: label_counts(ex, labels) for s, ex in data.sentences.items()},
+        "baseline": baseline_summary(baseline) if baseline else None,
+        "calibration_fitted_on": f"validation split ({data.paths['validation']})" if calibrate
+        else "validation split of the training run" if clf.temperature != 1.0 else None,
+    }
+    if training is not None:
+        metrics["training"] = {**training, "validation": score_predictions(validation.argmax(-1), data.sentences["validation"], labels)}
+
+    # 4. the files
+    write_json_atomic(layout.metrics, metrics)
+    write_jsonl_atomic(layout.predictions, prediction_rows(examples, labels, probs, baseline_probs))
+    return metrics
+
+
+def _store_temperature(model: str | Path, temperature: float) -> float:
+    """`calibration_temperature` in the checkpoint's config.json, where indosec reads it."""
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(model)
+    config.calibration_temperature = temperature
+    config.save_pretrained(model)
+    return temperature
 
 
 def prediction_rows(examples: list[dict], labels: list[str], probs, baseline_probs=None) -> list[dict]:
+    """predictions.jsonl: one row per evaluated sentence, gold beside predicted."""
     rows = []
     for i, e in enumerate(examples):
         best = int(np.argmax(probs[i]))
@@ -80,28 +123,22 @@ def prediction_rows(examples: list[dict], labels: list[str], probs, baseline_pro
     return rows
 
 
-def label_counts(examples: list[dict], labels: list[str]) -> dict[str, int]:
-    counts = Counter(e["label"] for e in examples)
-    return {lab: counts[i] for i, lab in enumerate(labels)}
-
-
 def evaluate_checkpoint(model: str, data: str | Path, out: str | Path, *, train_data=None, validation_data=None, seed: int = BOOTSTRAP_SEED) -> dict:
-    """Evaluate a checkpoint folder or Hub id on a .jsonl/.csv file, with the baseline when
-    `train_data` is given, and write the report folder `out` (atomically). Returns the metrics."""
+    """`python -m train.evaluate`: evaluate a checkpoint folder or Hub id on a .jsonl/.csv file,
+    with the baseline when `train_data` is given, and render the report; `out` appears whole."""
     from transformers import AutoConfig
 
-    import indosec
-    from train.report import write_report
+    from indosec.locate import check_model_source
+    from train.data.sentences import to_examples, validate_files
+    from train.render.report import write_report
+    from train.run_folder import read_config
 
     # 1. labels from the checkpoint's config.json (the model itself loads after the data passed)
-    if not Path(model).is_dir():
-        try:
-            check_local_path(model)
-            check_hub_model(model, local_hint="--model")  # in seconds, not after a minute of retries
-        except FileNotFoundError as e:
-            raise DataError(str(e)) from None
-    id2label = AutoConfig.from_pretrained(model).id2label
-    labels = [id2label[i] for i in range(len(id2label))]
+    try:
+        check_model_source(model, local_hint="--model")  # a Hub id: in seconds, not after a minute of retries
+    except FileNotFoundError as e:
+        raise DataError(str(e)) from None
+    labels = label_names(AutoConfig.from_pretrained(model).id2label)
 
     # 2. data: validated against the checkpoint's labels; the baseline's splits must not overlap it
     paths = {"evaluated": Path(data)}
@@ -111,29 +148,15 @@ def evaluate_checkpoint(model: str, data: str | Path, out: str | Path, *, train_
             paths["validation"] = Path(validation_data)
     if len({p.resolve() for p in paths.values()}) < len(paths):
         raise DataError(f"the evaluated data and the baseline's training data must be different files: {', '.join(map(str, paths.values()))}")
-    examples = {split: to_examples(rows, labels) for split, rows in validate_files(paths, labels).items()}
+    sentences = {split: to_examples(rows, labels) for split, rows in validate_files(paths, labels).items()}
 
-    # 3. the baseline, when there is training data for it
-    evaluated = examples["evaluated"]
-    texts = [e["text"] for e in evaluated]
-    baseline_probs, baseline_info = None, None
-    if "train" in examples:
-        train, val = examples["train"], examples.get("validation", [])
-        baseline = fit_baseline([e["text"] for e in train], [e["label"] for e in train], [e["text"] for e in val], [e["label"] for e in val])
-        baseline_probs = baseline_probabilities(baseline, texts, len(labels))
-        baseline_info = baseline_summary(baseline)
-
-    # 4. the model (with the temperature its config.json carries), metrics and report
-    clf = indosec.load(model)
-    metrics, rows = evaluate_predictions(clf.logits(texts), evaluated, labels, temperature=clf.temperature, baseline_probs=baseline_probs, seed=seed)
+    # 3. evaluate and render into a folder that replaces `out` in one rename
     config = read_config(model)  # shown in report.md; the checkpoint's run_info.json keeps it
-    metrics["run"] = {
-        "model": model, "evaluated_on": str(data), "backbone": config["model"]["model_name_or_path"] if config else None,
-        "data_counts": {split: label_counts(ex, labels) for split, ex in examples.items()},
-        "baseline": baseline_info,
-        "calibration_fitted_on": "validation split of the training run" if clf.temperature != 1.0 else None,
-    }
-    write_report(out, metrics, rows, config=config)
+    with staged_dir(out) as staging:
+        layout = Layout.flat(staging)
+        metrics = evaluate(model, Splits(labels, sentences, paths, evaluated="evaluated"), layout, name=model, evaluated_on=str(data),
+                           backbone=config["model"]["model_name_or_path"] if config else None, seed=seed)
+        write_report(layout, config=config)
     return metrics
 
 

@@ -17,15 +17,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
-import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 
-from train.e5s1 import read_e5s1
+from indosec.files import cache_root, staged_dir
+from train.backbones.e5s1_reader import read_e5s1
 
 PREFIX = "bundled:"
 CONVERTER_VERSION = "2"  # part of the cache key: bump when the converted folder changes
@@ -68,14 +66,16 @@ def resolve_bundled(name: str, cache_dir: str | Path | None = None) -> str:
         key.update(path.read_bytes())
     target = Path(cache_dir or default_cache_dir()) / f"{short}-{key.hexdigest()[:12]}"
     if not (target / "config.json").is_file():
-        _convert_atomically(weights, tokenizer, target, trim=NAMES[short])
+        # converted beside the cache entry, then renamed into place: a concurrent first use
+        # either wins the rename or finds the other's complete folder; nobody sees half a folder
+        with staged_dir(target, replace=False) as staging:
+            convert(weights, tokenizer, staging, trim=NAMES[short])
     return str(target)
 
 
 def default_cache_dir() -> Path:
     """$INDOSEC_CACHE/backbones, else ~/.cache/indosec/backbones (where fast mode caches too)."""
-    root = os.environ.get("INDOSEC_CACHE") or Path.home() / ".cache" / "indosec"
-    return Path(root) / "backbones"
+    return cache_root() / "backbones"
 
 
 def _package_file(package: str, relative: str, name: str) -> Path:
@@ -86,23 +86,6 @@ def _package_file(package: str, relative: str, name: str) -> Path:
     if not path.is_file():
         raise BundledBackboneError(f"{path}: missing from the installed package {package!r}; reinstall it: {E5['install']}")
     return path
-
-
-def _convert_atomically(weights: Path, tokenizer: Path, target: Path, *, trim: bool) -> None:
-    """Convert into a temporary sibling folder, then rename: a concurrent first use either
-    wins the rename or finds the other's complete folder; nobody sees half a folder."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        convert(weights, tokenizer, staging, trim=trim)
-        staging.chmod(0o755)  # mkdtemp makes it private; the cache may be shared
-        try:
-            os.rename(staging, target)
-        except OSError:
-            if not (target / "config.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def convert(weights: Path, tokenizer_file: Path, out: Path, *, trim: bool = False) -> None:

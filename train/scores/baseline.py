@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
-from train.metrics import macro_f1
+from train.scores.metrics import macro_f1
 
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 DESCRIPTION = "TF-IDF (word 1-2-grams + character 2-5-grams within words, sublinear tf) + logistic regression"

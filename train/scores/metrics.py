@@ -132,3 +132,20 @@ def breakdown(gold, pred, groups, label_names) -> dict[str, dict]:
             "flag": "; ".join(flags) or None,
         }
     return out
+
+
+BREAKDOWN_FIELDS = ("theatre", "register", "hard")
+BOOTSTRAP_SEED = 0
+
+
+def score_predictions(pred, examples: list[dict], labels: list[str], *, seed: int = BOOTSTRAP_SEED, n_resamples: int = N_RESAMPLES) -> dict:
+    """Classification metrics of one set of predictions on labelled examples, with bootstrap
+    intervals and a breakdown by every metadata field all examples carry (`breakdown`)."""
+    gold = [e["label"] for e in examples]
+    scores = classification_report(pred, gold, labels)
+    scores["ci"] = bootstrap_ci(gold, pred, n_resamples=n_resamples, seed=seed)
+    scores["by_field"] = {
+        name: breakdown(gold, pred, [e[name] for e in examples], labels)
+        for name in BREAKDOWN_FIELDS if examples and all(name in e for e in examples)
+    }
+    return scores

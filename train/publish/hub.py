@@ -14,8 +14,11 @@ from huggingface_hub import HfApi, ModelCard, constants, get_token
 from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 from huggingface_hub.utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects, validate_repo_id
 
+from indosec.labels import label_names
+from indosec.locate import is_network_error
 from indosec.safety import PICKLE_SUFFIXES
-from train.checkpoint import read_metrics
+from train.render.card import below_baseline
+from train.run_folder import read_metrics
 
 # Hidden files (editor swap files, our own `.name.tmp` atomic-write leftovers) never go up.
 # upload_folder adds huggingface_hub's own defaults (.git, .cache/huggingface) to these.
@@ -64,7 +67,7 @@ def _check_config(folder: Path) -> tuple[list[str], list[str]]:
         id2label = json.loads(path.read_text(encoding="utf-8")).get("id2label") or {}
     except ValueError as e:
         return [f"{path.name}: not valid JSON ({e})"], []
-    labels = [id2label[k] for k in sorted(id2label, key=int)]
+    labels = label_names(id2label)
     if len(labels) < 2 or any(_DEFAULT_LABEL.match(lab) for lab in labels):
         return [f"{path.name}: id2label must name the labels, got {id2label or 'nothing'}"], labels
     return [], labels
@@ -100,8 +103,7 @@ def checkpoint_macro_f1(folder: str | Path) -> tuple[float, float]:
 
 
 def is_below_baseline(folder: str | Path) -> bool:
-    model, baseline = checkpoint_macro_f1(folder)
-    return model < baseline
+    return below_baseline(read_metrics(folder))
 
 
 def _check_card(folder: Path) -> tuple[list[str], list[str]]:
@@ -196,8 +198,7 @@ def push(folder: str | Path, repo_id: str, *, token: str, private: bool = False,
     except HfHubHTTPError as e:
         raise HubError(explain_http_error(e, repo_id, token)) from None
     except Exception as e:
-        # Network failures come from huggingface_hub's HTTP client (httpx today, requests before).
-        if type(e).__module__.split(".")[0] not in ("httpx", "httpx2", "requests"):
+        if not is_network_error(e):
             raise
         raise HubError(f"could not reach the Hub ({type(e).__name__}: {_redact(str(e), token)}); check the network and retry") from None
     return getattr(commit, "commit_url", None) or str(commit)

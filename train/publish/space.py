@@ -1,6 +1,6 @@
 """The Hub Space for a shared checkpoint: `indosec app` running on the Hub, next to the model.
 `scripts/push_to_hub.py --space org/name` writes the folder, validates it and uploads it
-(`train.hub.push(..., repo_type="space")`).
+(`train.publish.hub.push(..., repo_type="space")`).
 
 The folder holds `app.py` (loads the model repo by id, builds `indosec.app`), `requirements.txt`
 (this release of indosec with the app extra, and the Gradio the Space's SDK runs) and
@@ -16,7 +16,7 @@ from pathlib import Path
 from huggingface_hub import SpaceCard, SpaceCardData
 
 import indosec
-from train.hub import HubError, ValidationError, check_repo_id
+from train.publish.hub import HubError, ValidationError, check_repo_id
 
 APP = '''"""{title}: indosec's page for {model}. Written by scripts/push_to_hub.py --space."""
 

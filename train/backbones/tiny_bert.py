@@ -1,7 +1,7 @@
 """Build a tiny randomly initialised BERT and a WordPiece tokenizer trained on our own
 sentences, for tests and smoke runs. Nothing is downloaded.
 
-    python -m train.tiny outputs/tiny-bert [--data data]
+    python -m train.backbones.tiny_bert outputs/tiny-bert [--data data]
 """
 
 from __future__ import annotations
