@@ -49,8 +49,7 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a file: `fields` is set, or `error` says what is wrong with its line. `path`
-    is set by readers that report rows of several files (training data)."""
+    """One row of a file: `fields`, or the `error` of its line; `path` when several are read."""
 
     line: int
     fields: dict | None = None
@@ -59,7 +58,6 @@ class Row:
 
     @property
     def where(self) -> str:
-        """`file:line`, as every data error names a row."""
         return f"{self.path}:{self.line}"
 
 

@@ -33,7 +33,7 @@ from transformers import (
 
 from train.config import load_config
 from train.data.sentences import to_examples, validate
-from train.precision import choose_precision
+from train.run_plan import choose_precision
 from train.backbones import resolve_backbone
 from train.fit import tokenize
 

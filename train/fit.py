@@ -27,17 +27,14 @@ from transformers import (
     set_seed,
 )
 
-from indosec.files import write_json_atomic
 from train.backbones import resolve_backbone
 from train.config import Config
 from train.data.splits import Splits, load_splits
-from train.estimate import describe_estimate, estimate_training
-from train.precision import choose_precision, describe_run_shape
 from train.preflight import check_distributed, preflight
 from train.provenance import run_info
-from train.run_folder import RUN_INFO, TRAIN_LOG, RunFolder
+from train.run_folder import RunFolder
+from train.run_plan import choose_precision, describe_estimate, describe_run_shape, estimate_training
 from train.scores.metrics import trainer_metrics
-from train.training_arguments import trainer_kwargs
 
 
 @dataclass
@@ -77,7 +74,7 @@ def fit(cfg: Config, folder: RunFolder) -> Fitted | None:
     # 3. trainer: the config's TrainingArguments over the project's defaults
     #    (train/training_arguments.py), best checkpoint by validation macro-F1
     precision = choose_precision(t.precision)  # chosen once, printed below, kept in run_info.json
-    kwargs = trainer_kwargs(t, str(folder.work), precision)
+    kwargs = t.trainer_kwargs(str(folder.work), precision)
     args = TrainingArguments(**kwargs)
     check_distributed(args.world_size)
     is_main = args.process_index == 0
@@ -113,8 +110,7 @@ def fit(cfg: Config, folder: RunFolder) -> Fitted | None:
     (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; run_info.json says it all
     tokenizer.model_max_length = m.max_length
     tokenizer.save_pretrained(str(staging))
-    write_json_atomic(staging / RUN_INFO, info)
-    write_json_atomic(staging / TRAIN_LOG, trainer.state.log_history)
+    folder.save_record(info, trainer.state.log_history)
     best = trainer.state.best_model_checkpoint
     return Fitted(data, {
         "train_samples": len(data.sentences["train"]), "best_checkpoint_step": int(best.rsplit("-", 1)[-1]) if best else None,

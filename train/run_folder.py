@@ -24,7 +24,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from indosec.files import publish_dir, write_json_atomic
+from indosec.files import publish_dir, write_json_atomic, write_jsonl_atomic
 from train.config import ConfigError
 from train.provenance import add_resume_record, resume_differences
 
@@ -49,6 +49,11 @@ class Layout:
     @property
     def predictions(self) -> Path:
         return self.report / PREDICTIONS
+
+    def write(self, metrics: dict, predictions: list[dict]) -> None:
+        """What `train.evaluate` produces: metrics.json and predictions.jsonl."""
+        write_json_atomic(self.metrics, metrics)
+        write_jsonl_atomic(self.predictions, predictions)
 
     @classmethod
     def of_checkpoint(cls, folder: str | Path) -> Layout:
@@ -138,6 +143,11 @@ class RunFolder:
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
         return self.staging
+
+    def save_record(self, info: dict, log_history: list[dict]) -> None:
+        """run_info.json (how the run was made) and train_log.json (the Trainer's log) into the staging copy."""
+        write_json_atomic(self.staging / RUN_INFO, info)
+        write_json_atomic(self.staging / TRAIN_LOG, log_history)
 
     def publish(self) -> None:
         """The staging copy becomes `<run_name>/` in one rename (an older one is replaced);

@@ -13,7 +13,7 @@ from pathlib import Path
 from indosec.records import Row
 from train.config import DataArgs
 from train.data.articles import article_examples, article_paths, validate_article_files
-from train.data.sentences import to_examples, validate
+from train.data.sentences import to_examples, validate, validate_files
 from train.data.validation import SPLITS
 
 # Validation and test samples are drawn with this seed, not train.seed: under `--seeds N` every
@@ -39,6 +39,12 @@ class Splits:
 
     def gold(self, split: str) -> list[int]:
         return [e["label"] for e in self.sentences.get(split, [])]
+
+    @classmethod
+    def from_files(cls, paths: dict[str, Path], labels: list[str], *, evaluated: str) -> Splits:
+        """Labelled sentence files by split name, validated together (`validate_files`)."""
+        rows = validate_files(paths, labels)
+        return cls(list(labels), {split: to_examples(r, labels) for split, r in rows.items()}, dict(paths), evaluated=evaluated)
 
 
 def load_splits(data_args: DataArgs, seed: int) -> Splits:

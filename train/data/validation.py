@@ -13,8 +13,7 @@ import dataclasses
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
-from indosec import records
-from indosec.records import Row
+from indosec.records import InputError, Row, read_rows
 
 SPLITS = ("train", "validation", "test")
 # The conflict theatres of the project's data (sentences and articles). `none`: the sentence
@@ -38,12 +37,12 @@ def read_labelled(path: str | Path) -> tuple[list[Row], list[str]]:
         raise DataError(f"{path}: unknown format {path.suffix!r}; use .jsonl or .csv")
     rows, errors = [], []
     try:
-        for row in records.read_rows(path):
+        for row in read_rows(path):
             if row.error is not None:
                 errors.append(f"{path}:{row.line}: {row.error}")
             else:
                 rows.append(dataclasses.replace(row, path=str(path)))
-    except records.InputError as e:  # the CLI's advice (--text-column) does not apply to training data
+    except InputError as e:  # the CLI's advice (--text-column) does not apply to training data
         raise DataError(e.problem) from None
     return rows, errors
 

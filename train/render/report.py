@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from indosec.files import write_bytes_atomic, write_text_atomic
+from indosec.records import read_objects
 from train.render.plots import confusion_matrix_figure, figure_png, reliability_figure
 from train.render.tables import cell, ci, counts_table, num, overall_table, per_class_table
 from train.run_folder import Layout
@@ -24,7 +25,7 @@ def write_report(layout: Layout, *, config: dict | None = None) -> None:
     """report.md and the two figures into `layout.report`, from `layout.metrics` and the
     predictions beside the report. `config`: the training config report.md shows."""
     metrics = json.loads(layout.metrics.read_text(encoding="utf-8"))
-    rows = [json.loads(line) for line in layout.predictions.read_text(encoding="utf-8").splitlines()]
+    rows = read_objects(layout.predictions)
     calibration = metrics["calibration"]
     write_bytes_atomic(layout.report / "confusion_matrix.png", figure_png(confusion_matrix_figure(metrics["model"]["confusion_matrix"], metrics["labels"])))
     write_bytes_atomic(layout.report / "reliability.png", figure_png(reliability_figure(
