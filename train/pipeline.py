@@ -1,9 +1,9 @@
 """One training run, four stages, each reading what the one before wrote into the run folder:
 
-    fit       the Trainer fine-tunes the backbone: model, tokenizer, run_info.json  (train/fit.py)
-    evaluate  metrics.json and predictions, temperature into config.json       (train/evaluate.py)
-    render    report/ and the model card, from metrics.json alone              (train/render/)
-    publish   the staging copy becomes <output_dir>/<run_name>/ in one rename (train/run_folder.py)
+    fit       the Trainer fine-tunes the backbone: model, tokenizer, run_info.json   train/fit.py
+    evaluate  metrics.json and predictions; the temperature into config.json     train/evaluate/
+    render    report/ and the model card, from metrics.json alone                train/render/
+    publish   the staging copy becomes <output_dir>/<run_name>/ in one rename    train/run_folder.py
 
 `python -m train CONFIG.yaml` calls `run`; docs/architecture.md draws the whole house.
 """

@@ -13,7 +13,7 @@ training with evaluation, report and card, the fast-mode (ONNX int8) export and 
 check, the Hub upload's dry run (which loads the folder with indosec and with plain
 `transformers.pipeline`), and `predict_document` with offsets into the original text. Each
 stage runs as the command a user would type, so exit codes and messages are real; they read
-a few whole articles and `--eval-samples` sentences, not all of data/.
+a few whole articles and samples of the sentences, not all of data/.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     run_stage("train, evaluate, report, card", [
         python, "-m", "train", "configs/indobert-base.yaml",
         f"model.model_name_or_path={backbone}", f"train.output_dir={out}", f"train.max_steps={args.steps}",
-        f"data.max_eval_samples={args.eval_samples}", f"data.article_dir={out / 'articles'}",
+        f"data.max_train_samples={8 * 32}", f"data.max_eval_samples={args.eval_samples}", f"data.article_dir={out / 'articles'}",
     ], log, out / "logs")
     for required in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "metrics.json", "report/report.md"):
         if not (checkpoint / required).is_file():

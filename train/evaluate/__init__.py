@@ -54,7 +54,7 @@ def evaluate(
 
     # 2. the baseline, trained on the train split and tuned on validation, when there is one
     baseline = fit_baseline(data.texts("train"), data.gold("train"), data.texts("validation"), data.gold("validation")) if data.sentences.get("train") else None
-    baseline_probs = baseline_probabilities(baseline, data.texts(split), len(labels)) if baseline else None
+    baseline_probs = baseline_probabilities(baseline, data.texts(split), len(labels)) if baseline is not None else None
 
     # 3. the sections of metrics.json, one key each
     metrics = {
@@ -63,15 +63,15 @@ def evaluate(
     }
     metrics["model"] = score_predictions(probs.argmax(-1), examples, labels, seed=seed)
     metrics["calibration"] = calibration_summary(logits, gold, clf.temperature, fit_logits=validation if calibrate else None, fit_gold=data.gold("validation"))
-    if baseline:
+    if baseline is not None:
         metrics["baseline"] = score_predictions(baseline_probs.argmax(-1), examples, labels, seed=seed)
     if data.articles:
-        predict = (lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1)) if baseline else None
+        predict = (lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1)) if baseline is not None else None
         metrics["documents"] = evaluate_documents(clf, data.articles["test"], labels, baseline_predict=predict)
     metrics["run"] = {
         "model": name, "evaluated_on": evaluated_on, "backbone": backbone,
         "data_counts": {s: label_counts(ex, labels) for s, ex in data.sentences.items()},
-        "baseline": baseline_summary(baseline) if baseline else None,
+        "baseline": baseline_summary(baseline) if baseline is not None else None,
         "calibration_fitted_on": f"validation split ({data.paths['validation']})" if calibrate
         else "validation split of the training run" if clf.temperature != 1.0 else None,
     }

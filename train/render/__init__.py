@@ -12,12 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from indosec.files import write_text_atomic
-from train.render.card import render_card
-from train.render.report import write_report
 from train.run_folder import Layout, read_config
 
 
 def render(checkpoint: str | Path) -> None:
     """report/ and README.md (the model card) of a checkpoint folder, from its own files."""
+    # imported here, so that `python -m train.render.card` does not find its module half-imported
+    from train.render.card import render_card
+    from train.render.report import write_report
+
     write_report(Layout.of_checkpoint(checkpoint), config=read_config(checkpoint))
     write_text_atomic(Path(checkpoint) / "README.md", render_card(checkpoint))
