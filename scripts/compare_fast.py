@@ -3,7 +3,7 @@ every sentence whose label changes.
 
     python scripts/compare_fast.py outputs/quickstart [--data data/test.jsonl]
 
-Macro-F1 is computed by the function training uses (train.metrics.macro_f1: averaged over
+Macro-F1 is computed by the function training uses (train.scores.metrics.macro_f1: averaged over
 the labels present in gold or predictions). On a small split one changed sentence moves
 macro-F1 by several points, so the agreement rate and the flipped sentences' fp32 margins
 are printed too: a flip on a near-tie says little about the quantization.
@@ -18,7 +18,7 @@ import numpy as np
 
 import indosec
 from indosec.records import read_objects
-from train.metrics import macro_f1
+from train.scores.metrics import macro_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 
