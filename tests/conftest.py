@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # that the one run trains through each of them.
 SESSION_OVERRIDES = (
     "train.eval_steps=4", "train.save_total_limit=2", "train.class_weights=true", "model.freeze_embeddings=true",
-    "train.gradient_checkpointing=true", "train.gradient_accumulation_steps=2",
+    "train.gradient_checkpointing=true", "train.gradient_accumulation_steps=2", "model.freeze_layers=1",
 )
 
 
@@ -49,7 +49,8 @@ def tiny_config(model_path, output_dir, *overrides):
     return load_config(
         [ROOT / "configs" / "tiny.yaml"],
         [f"model.model_name_or_path={model_path}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}",
-         f"data.article_dir={ROOT / 'data' / 'articles'}", *overrides],
+         f"data.article_dir={ROOT / 'data' / 'articles'}", f"data.contrastive_dir={ROOT / 'data' / 'contrastive'}",
+         f"data.contrast_dir={ROOT / 'data' / 'contrast'}", *overrides],
     )
 
 

@@ -39,10 +39,16 @@ class ModelArgs:
     freeze_embeddings: bool = False
     """Keep the pretrained word embeddings fixed: pieces unseen in training stay where pretraining
     put them, and no gradient or optimizer state is kept for the (large) embedding matrix."""
+    lowercase: bool = False
+    """Lower-case inside the saved tokenizer (so every reader of the checkpoint does): headline
+    casing then cannot change a label. IndoBERT's tokenizer already does; the bundled e5 does not."""
+    freeze_layers: int = 0
+    """Keep the bottom N encoder layers fixed: each saves its backward pass (more data per CPU hour)."""
 
     def __post_init__(self):
         _require(8 <= self.max_length <= 512, "model.max_length", self.max_length, "between 8 and 512")
         _require(bool(self.model_name_or_path), "model.model_name_or_path", self.model_name_or_path, "non-empty")
+        _require(self.freeze_layers >= 0, "model.freeze_layers", self.freeze_layers, "0 or more")
 
 
 @dataclass
@@ -68,6 +74,12 @@ class DataArgs:
     """With article_dir: add the article train and validation sentences to the sentence data."""
     max_article_train_samples: int | None = None
     """Keep a seeded sample of N article training sentences (null: all of them)."""
+    contrastive_dir: str | None = None
+    """Contrastive pairs (train/validation.jsonl; train/data/contrastive.py), added to the splits."""
+    max_contrastive_train_samples: int | None = None
+    """Keep a seeded sample of N contrastive training sentences (null: all of them)."""
+    contrast_dir: str | None = None
+    """The contrast suite (suite.jsonl, rules.jsonl; train/data/contrast.py): only ever scored."""
 
     def __post_init__(self):
         _require(len(self.labels) >= 2, "data.labels", self.labels, "at least two labels")

@@ -27,8 +27,8 @@ from transformers import (
     set_seed,
 )
 
-from train.backbones import resolve_backbone
-from train.config import Config
+from train.backbones import lowercasing, resolve_backbone
+from train.config import Config, ConfigError
 from train.data.splits import Splits, load_splits
 from train.preflight import check_distributed, preflight
 from train.provenance import run_info
@@ -63,12 +63,19 @@ def fit(cfg: Config, folder: RunFolder) -> Fitted | None:
 
     # 2. backbone with a fresh classification head that knows the label names
     tokenizer = AutoTokenizer.from_pretrained(backbone, revision=m.revision)
+    if m.lowercase:  # headline casing must not change a label (the flip rate is in metrics.json)
+        tokenizer = lowercasing(tokenizer)
     model = AutoModelForSequenceClassification.from_pretrained(
         backbone, revision=m.revision, num_labels=len(labels),
         id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
     )
     if m.freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
+    if m.freeze_layers:
+        encoder = getattr(model, model.base_model_prefix).encoder
+        if m.freeze_layers > len(encoder.layer):
+            raise ConfigError(f"model.freeze_layers={m.freeze_layers}: the backbone has {len(encoder.layer)} layers")
+        encoder.layer[: m.freeze_layers].requires_grad_(False)
     datasets = {s: tokenize(ex, tokenizer, m.max_length) for s, ex in data.sentences.items()}
 
     # 3. trainer: the config's TrainingArguments over the project's defaults

@@ -47,7 +47,7 @@ def test_metrics_are_finite_and_the_ones_returned(tiny_run):
             low, high = m["ci"][name]
             assert 0 <= low <= m[name] <= high <= 1
     assert set(saved["model"]["by_field"]) == {"theatre", "register", "hard"} and saved["bootstrap"]["resamples"] == 1000
-    assert saved["training"]["train_samples"] == 200 + 50  # the tiny config's sentence sample plus 50 article sentences
+    assert saved["training"]["train_samples"] == 200 + 50 + 50  # the tiny config's samples of sentences, article sentences, contrastive pairs
 
 
 def test_the_tokenizer_is_saved_with_the_trained_max_length(tiny_run):
@@ -77,7 +77,7 @@ def test_the_run_prints_and_records_its_shape_precision_and_estimate(tiny_run):
     assert "Expected: about" in tiny_run.printed and "minutes of training on" in tiny_run.printed and "peak process RSS about" in tiny_run.printed
     info = json.loads((tiny_run.run_dir / "run_info.json").read_text())
     assert info["precision"] == choose_precision("auto")
-    assert info["estimate"]["steps"] == 2 * math.ceil(math.ceil(250 / 16) / 2)  # 2 epochs of 16 batches, 2 per step
+    assert info["estimate"]["steps"] == 2 * math.ceil(math.ceil(300 / 16) / 2)  # 2 epochs of 19 batches, 2 per step
     assert info["training_arguments"]["gradient_checkpointing"] is True and info["config"]["train"]["class_weights"] is True
     log = json.loads((tiny_run.run_dir / "train_log.json").read_text())
     assert max(e.get("step", 0) for e in log) == info["estimate"]["steps"]
@@ -90,6 +90,20 @@ def test_whole_articles_are_reported_in_document_mode(tiny_run):
     assert set(docs["model"]["article_recall"]) == set(LABEL_IDS.values()) - {"other"} and "baseline" in docs
     assert "## Whole articles (document mode)" in (tiny_run.run_dir / "report" / "report.md").read_text()
     assert "Whole articles, in document mode" in (tiny_run.run_dir / "README.md").read_text()
+
+
+def test_the_contrast_suite_and_casing_are_scored_for_model_and_baseline(tiny_run):
+    contrast, casing = tiny_run.metrics["contrast"], tiny_run.metrics["casing"]
+    suite = (ROOT / "data" / "contrast" / "suite.jsonl").read_text().splitlines()
+    rules = [json.loads(line)["rule"] for line in (ROOT / "data" / "contrast" / "rules.jsonl").read_text().splitlines()]
+    for who in ("model", "baseline"):
+        assert contrast[who]["sentences"] == len(suite) and list(contrast[who]["by_rule"]) == rules
+        assert 0 <= contrast[who]["group_consistency"] <= contrast[who]["accuracy"] <= 1
+        assert set(casing[who]) >= {"title", "upper"}
+    report = (tiny_run.run_dir / "report" / "report.md").read_text()
+    card = (tiny_run.run_dir / "README.md").read_text()
+    assert "## Contrast suite" in report and "## Casing" in report and "Contrast suite" in card
+    assert f"{contrast['model']['accuracy']:.3f}" in report and f"{contrast['baseline']['group_consistency']:.3f}" in report
 
 
 def test_the_report_shows_the_runs_numbers(tiny_run):

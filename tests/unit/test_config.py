@@ -82,7 +82,8 @@ def test_quickstart_trains_the_bundled_multilingual_backbone():
     quick, hub = (load_config([f"configs/{name}.yaml"]) for name in ("quickstart", "multilingual-e5-small"))
     assert quick.model.model_name_or_path.startswith(PREFIX) and quick.model.model_name_or_path[len(PREFIX):] in NAMES
     assert hub.model.model_name_or_path == "intfloat/multilingual-e5-small"
-    same = lambda c: (c.model.max_length, c.model.freeze_embeddings, c.train.learning_rate, c.train.num_train_epochs)  # noqa: E731
+    same = lambda c: (c.model.max_length, c.model.freeze_embeddings, c.model.freeze_layers, c.model.lowercase,  # noqa: E731
+                      c.data.contrastive_dir, c.data.contrast_dir, c.train.learning_rate, c.train.num_train_epochs)
     assert same(hub) == same(quick)
 
 

@@ -57,7 +57,10 @@ def test_every_section_matches_hand_computed_values(tmp_path, stand_ins):
     layout = Layout.flat(tmp_path)
     metrics = evaluate("a-checkpoint", splits(), layout, name="m", backbone=None, evaluated_on="e.jsonl")
     assert json.loads(layout.metrics.read_text()) == json.loads(json.dumps(metrics))
-    assert list(metrics) == ["n", "labels", "bootstrap", "model", "calibration", "baseline", "run"]
+    assert list(metrics) == ["n", "labels", "bootstrap", "model", "calibration", "baseline", "casing", "run"]
+    # the stand-ins read only the sentence number, so Title Case and capitals change nothing
+    assert {name: (c["n"], c["title"], c["upper"], c["either"]) for name, c in metrics["casing"].items()} == {
+        "model": (6, 0.0, 0.0, 0.0), "baseline": (6, 0.0, 0.0, 0.0)}
     model, base = metrics["model"], metrics["baseline"]
     assert model["accuracy"] == pytest.approx(4 / 6) and base["accuracy"] == pytest.approx(3 / 6)
     # model: a P1 R1 F1=1 ; b P1/2 R1/2 ; c P1/2 R1/2 -> macro (1 + .5 + .5) / 3

@@ -6,10 +6,13 @@
     tiny_bert.py         a tiny random BERT and tokenizer built from our sentences: tests, smoke runs
     indobert_shaped.py   a random BERT of IndoBERT-base's exact shape: `python -m train.rehearse`
 
-`resolve_backbone` turns a config's model.model_name_or_path into what `from_pretrained` loads.
+`resolve_backbone` turns a config's model.model_name_or_path into what `from_pretrained` loads;
+`lowercasing` makes its tokenizer lower-case every input (model.lowercase).
 """
 
 from __future__ import annotations
+
+import copy
 
 from indosec.locate import HubUnavailable, check_model_source
 from train.backbones.multilingual_e5 import is_bundled, resolve_bundled
@@ -32,3 +35,22 @@ def resolve_backbone(name: str, revision: str | None = None) -> str:
     except FileNotFoundError as e:
         raise ConfigError(f"model.model_name_or_path: {e}") from None
     return name
+
+
+def lowercasing(tokenizer):
+    """`tokenizer`, lower-casing every input before it is cut into pieces. The lower-casing is a
+    normalizer inside tokenizer.json, so the saved checkpoint applies it wherever it is loaded
+    (indosec, fast mode, plain `pipeline()`), and offsets still point into the original text.
+    A tokenizer that already lower-cases (IndoBERT's, do_lower_case) is returned as it is.
+
+    The result is a plain PreTrainedTokenizerFast: a named class such as XLMRobertaTokenizer
+    rebuilds its own normalizer on loading and would drop the lower-casing."""
+    from tokenizers import normalizers
+    from transformers import PreTrainedTokenizerFast
+
+    if tokenizer.tokenize("POLISI Poso") == tokenizer.tokenize("polisi poso"):
+        return tokenizer
+    backend = copy.deepcopy(tokenizer.backend_tokenizer)
+    steps = [backend.normalizer] if backend.normalizer is not None else []
+    backend.normalizer = normalizers.Sequence([*steps, normalizers.Lowercase()])
+    return PreTrainedTokenizerFast(tokenizer_object=backend, **tokenizer.special_tokens_map)

@@ -1,6 +1,7 @@
 """python -m train.data validate DATA_DIR: the training loader's own checks on the labelled
-sentences (train/validation/test.jsonl) and, when DATA_DIR has articles/, on the whole articles;
-every error names file and line. Prints the counts by label, split and metadata field."""
+sentences (train/validation/test.jsonl) and, when DATA_DIR has them, on the whole articles
+(articles/), the contrastive pairs (contrastive/) and the contrast suite (contrast/); every
+error names file and line. Prints the counts by label, split and metadata field."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from pathlib import Path
 from indosec.labels import LABELS
 from indosec.lengths import MAX_WORDS, MIN_WORDS
 from train.config import ConfigError, DataArgs
-from train.data.articles import article_paths, validate_article_files
-from train.data.sentences import validate
+from train.data.splits import validate_data
 from train.data.validation import DataError
 from train.render.tables import counts_table
 
@@ -22,19 +22,21 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m train.data", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check train/validation/test.jsonl in a folder")
-    v.add_argument("data_dir", type=Path, help="holds train/validation/test.jsonl, and articles/ if present")
+    v.add_argument("data_dir", type=Path, help="holds train/validation/test.jsonl, and articles/, contrastive/, contrast/ if present")
     v.add_argument("--min-words", type=int, default=MIN_WORDS)
     v.add_argument("--max-words", type=int, default=MAX_WORDS)
     args = parser.parse_args(argv)
     article_dir = args.data_dir / "articles"
+    optional = {f"{name}_dir": str(args.data_dir / folder) for name, folder in
+                (("article", "articles"), ("contrastive", "contrastive"), ("contrast", "contrast")) if (args.data_dir / folder).is_dir()}
     try:
-        # the loader's own check: the same DataArgs a config with this data_dir would build
-        split_fields = {s: [r.fields for r in rows] for s, rows in
-                        validate(DataArgs(data_dir=str(args.data_dir), min_words=args.min_words, max_words=args.max_words)).items()}
-        article_rows = validate_article_files(article_paths(article_dir), LABELS) if article_dir.is_dir() else None
+        # the loader's own check: the same DataArgs a config with these folders would build
+        data = validate_data(DataArgs(data_dir=str(args.data_dir), min_words=args.min_words, max_words=args.max_words, **optional))
     except (DataError, ConfigError) as e:
         print(e, file=sys.stderr)
         return 1
+    split_fields = {s: [r.fields for r in rows] for s, rows in data.sentences.items()}
+    article_rows = data.articles
     present = {k for rows in split_fields.values() for f in rows for k in f}
     print(_table(split_fields, "label"), end="\n\n")
     for column in ("theatre", "register", "hard"):
@@ -46,8 +48,20 @@ def main(argv=None) -> int:
         print(f"Articles in {article_dir}: " + ", ".join(f"{s} {len(rows)}" for s, rows in article_rows.items()), end="\n\n")
         print(_table(sentences, "label"), end="\n\n")
         print(_table(sentences, "outlet_style", by="label"), end="\n\n")
+    if data.pairs:
+        pair_fields = {s: [r.fields for r in rows] for s, rows in data.pairs.items()}
+        groups = {f["story"] for rows in pair_fields.values() for f in rows}
+        print(f"Contrastive pairs in {args.data_dir / 'contrastive'}: {sum(map(len, pair_fields.values()))} sentences in {len(groups)} groups", end="\n\n")
+        print(_table(pair_fields, "label"), end="\n\n")
+    if data.suite is not None:
+        suite_fields = {"suite": [r.fields for r in data.suite]}
+        groups = {f["group"] for f in suite_fields["suite"]}
+        print(f"Contrast suite in {args.data_dir / 'contrast'}: {len(data.suite)} sentences in {len(groups)} groups on {len(data.rules)} rules", end="\n\n")
+        print(_table(suite_fields, "kind", by="label"), end="\n\n")
     print(f"OK: {sum(map(len, split_fields.values()))} rows in {args.data_dir}"
-          + (f", {sum(map(len, sentences.values()))} article sentences in {article_dir}" if article_rows is not None else ""))
+          + (f", {sum(map(len, sentences.values()))} article sentences in {article_dir}" if article_rows is not None else "")
+          + (f", {sum(map(len, data.pairs.values()))} contrastive sentences" if data.pairs else "")
+          + (f", {len(data.suite)} contrast suite sentences" if data.suite is not None else ""))
     return 0
 
 

@@ -55,11 +55,11 @@ def validate_files(split_paths: dict[str, Path], labels=LABELS, *, min_words=MIN
     return split_rows
 
 
-def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, max_words=MAX_WORDS) -> list[str]:
-    """Problems of one row on its own: fields, label, text."""
+def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, max_words=MAX_WORDS, allowed=()) -> list[str]:
+    """Problems of one row on its own: fields, label, text. `allowed`: fields a source adds."""
     f, problems = row.fields, []
     missing = [k for k in required if k not in f or f[k] is None]
-    extra = sorted(set(f) - set(CORE_FIELDS) - set(META_FIELDS))
+    extra = sorted(set(f) - set(CORE_FIELDS) - set(META_FIELDS) - set(allowed))
     if missing:
         problems.append(f"missing field(s) {', '.join(missing)}")
     if extra:
@@ -84,7 +84,9 @@ def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, ma
 
 
 def check_dataset(split_rows: dict[str, list[Row]]) -> list[str]:
-    """Problems across rows and splits: duplicate ids, exact and near duplicates, stories in two splits."""
+    """Problems across rows and splits: duplicate ids, exact and near duplicates, stories in two
+    splits. Two rows of one contrastive group (same `story`, both with a `rule`) may share
+    their words, and may differ only in casing: that is what a minimal pair is."""
     problems = []
     everything = [r for rows in split_rows.values() for r in rows if isinstance(r.fields.get("text"), str)]
     seen_ids: dict[str, Row] = {}
@@ -94,13 +96,13 @@ def check_dataset(split_rows: dict[str, list[Row]]) -> list[str]:
         if rid in seen_ids:
             problems.append(f"{r.where}: duplicate id {rid!r} (first at {seen_ids[rid].where})")
         seen_ids.setdefault(rid, r)
-        fp = _fingerprint(r.fields["text"])
-        if fp in seen_text:
+        fp = fingerprint(r.fields["text"])
+        if fp in seen_text and not _same_group(seen_text[fp], r):
             problems.append(f"{r.where}: exact duplicate of {seen_text[fp].where}")
         seen_text.setdefault(fp, r)
-    texts = [_fingerprint(r.fields["text"]) for r in everything]
-    for i, j in near_duplicates(texts, _char_5grams, NEAR_DUPLICATE_JACCARD):
-        if texts[i] != texts[j]:  # exact duplicates are reported on their own
+    texts = [fingerprint(r.fields["text"]) for r in everything]
+    for i, j in near_duplicates(texts, char_5grams, NEAR_DUPLICATE_JACCARD):
+        if texts[i] != texts[j] and not _same_group(everything[i], everything[j]):  # exact duplicates are reported on their own
             problems.append(f"{everything[j].where}: near-duplicate of {everything[i].where}")
     story_splits = defaultdict(set)
     story_first = {}
@@ -117,11 +119,15 @@ def check_dataset(split_rows: dict[str, list[Row]]) -> list[str]:
     return problems
 
 
-def _fingerprint(text: str) -> str:
+def _same_group(a: Row, b: Row) -> bool:
+    return "rule" in a.fields and "rule" in b.fields and a.fields.get("story") == b.fields.get("story")
+
+
+def fingerprint(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
 
 
-def _char_5grams(text: str) -> set[str]:
+def char_5grams(text: str) -> set[str]:
     return {text[i:i + 5] for i in range(len(text) - 4)}
 
 

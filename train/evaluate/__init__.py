@@ -10,6 +10,8 @@ metrics.json has one key per section, each written by one call in `evaluate`:
     calibration            the temperature; ECE and NLL before and after it
     baseline               the TF-IDF baseline's scores (when there is data to train it on)
     documents              whole articles in document mode (when the data has articles)
+    contrast               the contrast suite per rule and group, model beside baseline (when given)
+    casing                 how often a label flips when the evaluated sentences are Title Case or capitals
     run                    what was evaluated on what, the data counts, the baseline's settings
     training               validation scores and the Trainer's choice of checkpoint (training only)
 
@@ -28,6 +30,7 @@ from train.data.splits import Splits, label_counts
 from train.run_folder import Layout
 from train.scores.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.scores.calibration import calibrated_probabilities, calibration_summary, fit_temperature
+from train.scores.contrast import casing_flips, score_contrast
 from train.scores.documents import evaluate_documents
 from train.scores.metrics import BOOTSTRAP_SEED, BREAKDOWN_FIELDS, CONFIDENCE, N_RESAMPLES, score_predictions
 
@@ -65,9 +68,14 @@ def evaluate(
     metrics["calibration"] = calibration_summary(logits, gold, clf.temperature, fit_logits=validation if calibrate else None, fit_gold=data.gold("validation"))
     if baseline is not None:
         metrics["baseline"] = score_predictions(baseline_probs.argmax(-1), examples, labels, seed=seed)
+    predict = (lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1)) if baseline is not None else None
     if data.articles:
-        predict = (lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1)) if baseline is not None else None
         metrics["documents"] = evaluate_documents(clf, data.articles["test"], labels, baseline_predict=predict)
+    if data.contrast:
+        metrics["contrast"] = contrast_section(clf, data, predict)
+    metrics["casing"] = {"model": casing_flips(lambda t: clf.logits(t).argmax(-1), data.texts(split), labels)}
+    if predict is not None:
+        metrics["casing"]["baseline"] = casing_flips(predict, data.texts(split), labels)
     metrics["run"] = {
         "model": name, "evaluated_on": evaluated_on, "backbone": backbone,
         "data_counts": {s: label_counts(ex, labels) for s, ex in data.sentences.items()},
@@ -81,6 +89,15 @@ def evaluate(
     # 4. the files
     layout.write(metrics, prediction_rows(examples, labels, probs, baseline_probs))
     return metrics
+
+
+def contrast_section(clf, data: Splits, baseline_predict=None) -> dict:
+    """The contrast suite scored for the model and, when there is one, the baseline."""
+    texts = [e["text"] for e in data.contrast]
+    section = {"model": score_contrast(clf.logits(texts).argmax(-1), data.contrast, data.labels, data.rules), "rules": data.rules}
+    if baseline_predict is not None:
+        section["baseline"] = score_contrast(baseline_predict(texts), data.contrast, data.labels, data.rules)
+    return section
 
 
 def _store_temperature(model: str | Path, temperature: float) -> float:

@@ -25,6 +25,7 @@ from indosec.files import write_text_atomic
 from indosec.labels import EXAMPLES, definition_table
 from indosec.lengths import policy_sentence, token_limit
 from train.backbones.multilingual_e5 import E5, describe, is_bundled
+from train.render.contrast import ABOUT, casing_table, contrast_rules_table, contrast_summary
 from train.render.tables import ci, counts_table, num, overall_table, per_class_table
 from train.run_folder import METRICS, RUN_INFO, TRAIN_LOG, read_metrics
 
@@ -139,6 +140,8 @@ def render_card(
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
         example=WIDGET_EXAMPLES[0], training_time=training_time(inputs), precision_used=precision_used(inputs),
         length_policy=length_policy(checkpoint, inputs["model_config"]), training_arguments=inputs["run_info"]["training_arguments"],
+        contrast={"about": ABOUT, "summary": contrast_summary(ev["contrast"]), "rules": contrast_rules_table(ev["contrast"])} if "contrast" in ev else None,
+        casing=casing_table(ev["casing"]) if "casing" in ev else None,
     )
 
 

@@ -13,6 +13,7 @@ import json
 
 from indosec.files import write_bytes_atomic, write_text_atomic
 from indosec.records import read_objects
+from train.render.contrast import casing_section, contrast_section
 from train.render.plots import confusion_matrix_figure, figure_png, reliability_figure
 from train.render.tables import cell, ci, counts_table, num, overall_table, per_class_table
 from train.run_folder import Layout
@@ -52,6 +53,10 @@ def render_report(metrics: dict, rows: list[dict], config: dict | None = None) -
         parts.append(f"## By {field}\n\n" + breakdown_table(metrics, field, groups))
     if "documents" in metrics:
         parts.append("## Whole articles (document mode)\n\n" + documents_section(metrics["documents"]))
+    if "contrast" in metrics:
+        parts.append("## Contrast suite\n\n" + contrast_section(metrics))
+    if "casing" in metrics:
+        parts.append("## Casing\n\n" + casing_section(metrics))
     parts += [
         "## Calibration\n\n" + calibration_text(metrics["calibration"], run) + "\n\n![reliability diagram](reliability.png)",
         f"## The {N_CONFIDENT_ERRORS} most confident errors\n\n" + confident_errors_table(rows),
