@@ -5,6 +5,7 @@
     # writing {"id": ..., "label": ...} lines to data/annotation/second_pass.jsonl
     python scripts/agreement.py score data/ data/annotation/second_pass.jsonl
     python scripts/agreement.py score data/ data/annotation/articles_second_pass.jsonl   # whole articles
+    python scripts/agreement.py score data/ data/annotation/contrast_second_pass.jsonl   # the contrast suite
 
 `score` prints Cohen's kappa, raw agreement, per-label agreement and every disagreement.
 """
@@ -26,12 +27,17 @@ from indosec.records import InputError, read_objects, read_rows  # noqa: E402
 SPLITS = ("train", "validation", "test")
 
 
-def read_data(data_dir: Path) -> dict[str, dict]:
-    return {r["id"]: r for split in SPLITS for r in read_objects(data_dir / f"{split}.jsonl")}
+def read_data(data_dir: Path, everything: bool = True) -> dict[str, dict]:
+    """Labelled sentences by id: the sentence splits and, with `everything`, the contrastive
+    pairs and the contrast suite (when the folder has them)."""
+    paths = [data_dir / f"{split}.jsonl" for split in SPLITS]
+    paths += [p for p in (data_dir / "contrastive" / "train.jsonl", data_dir / "contrastive" / "validation.jsonl",
+                          data_dir / "contrast" / "suite.jsonl") if everything and p.is_file()]
+    return {r["id"]: r for path in paths for r in read_objects(path)}
 
 
 def sample(data_dir: Path, fraction: float, seed: int, out: Path) -> None:
-    rows = read_data(data_dir)
+    rows = read_data(data_dir, everything=False)
     ids = sorted(rows)
     chosen = sorted(random.Random(seed).sample(ids, round(len(ids) * fraction)))
     out.write_text("".join(json.dumps({"id": i, "text": rows[i]["text"]}, ensure_ascii=False) + "\n" for i in chosen), encoding="utf-8")
