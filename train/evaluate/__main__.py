@@ -1,4 +1,4 @@
-"""Evaluate any checkpoint on any labelled file, with the evaluate and render that training runs:
+"""Evaluate any checkpoint on any labelled file, with the evaluate and render that training runs.
 
     python -m train.evaluate --model outputs/quickstart --data data/test.jsonl --out outputs/quickstart-eval
 
@@ -67,7 +67,7 @@ def _sibling(data: Path, name: str) -> Path | None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m train.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m train.evaluate", description=" ".join(__doc__.split("\n\n")[0].split()))  # the whole first paragraph
     parser.add_argument("--model", required=True, help="checkpoint folder or Hub id")
     parser.add_argument("--data", required=True, type=Path, help="labelled sentences (.jsonl or .csv)")
     parser.add_argument("--out", required=True, type=Path, help="report folder: new, empty, or an earlier report of this command (replaced as a whole); "
