@@ -70,3 +70,17 @@ def test_the_summary_carries_the_coverage_after_the_temperature_and_the_highest_
     assert summary["coverage"] == coverage_table(after, [0, 1])
     effect = calibration_effect(logits, [0, 1], 2.0)
     assert {k: summary[k] for k in ("ece_before", "ece_after", "nll_before", "nll_after")} == {k: effect[k] for k in ("ece_before", "ece_after", "nll_before", "nll_after")}
+
+
+def test_the_card_says_where_the_temperature_helps_and_where_it_does_not():
+    from train.render.tables import calibration_summary_text
+
+    worse = {"ece_before": 0.041, "ece_after": 0.063, "nll_before": 0.195, "nll_after": 0.217}
+    better = {"n": 435, "ece_before": 0.137, "ece_after": 0.094, "nll_before": 0.751, "nll_after": 0.700}
+    metrics = {"n": 427, "calibration": worse, "documents": {"calibration": better}, "run": {"calibration_fitted_on": "validation split (v.jsonl)"}}
+    text = calibration_summary_text(metrics, 1.16)
+    assert text.startswith("Scores are temperature-scaled (T = 1.160, fitted on the validation split (v.jsonl)).")
+    assert "On the 427 test sentences, it makes calibration worse: ECE 0.041 → 0.063, NLL 0.195 → 0.217" in text
+    assert "the 435 sentences of the test articles (document mode), it helps: ECE 0.137 → 0.094" in text
+    assert "calibrated by" not in text
+    assert calibration_summary_text(metrics, 1.0).startswith("Scores are the model's softmax probabilities, not temperature-scaled")

@@ -68,8 +68,8 @@ def coverage_table(calibration: dict) -> str:
 def calibration_effect_text(effect: dict, where: str) -> str:
     """One plain sentence on whether the temperature helped on `where`: ECE and NLL before and after."""
     ece, nll = effect["ece_after"] - effect["ece_before"], effect["nll_after"] - effect["nll_before"]
-    verdict = ("it helps" if ece <= 0 and nll <= 0 else "it makes them worse" if ece > 0 and nll > 0
-               else "it helps one and hurts the other")
+    verdict = ("it helps" if ece <= 0 and nll <= 0 else "it makes calibration worse" if ece > 0 and nll > 0
+               else "it helps one measure and hurts the other")
     return (f"on {where}, {verdict}: ECE {num(effect['ece_before'])} → {num(effect['ece_after'])}, "
             f"NLL {num(effect['nll_before'])} → {num(effect['nll_after'])}")
 
@@ -89,5 +89,5 @@ def calibration_summary_text(metrics: dict, temperature: float) -> str:
     """The card's one claim about calibration, from the figures (never "calibrated" unqualified)."""
     if temperature == 1.0:
         return "Scores are the model's softmax probabilities, not temperature-scaled (T = 1)."
-    fitted = metrics["run"].get("calibration_fitted_on") or "the validation split"
-    return f"Scores are temperature-scaled (T = {num(temperature)}, fitted on {fitted}). {calibration_places_text(metrics)}"
+    fitted = metrics["run"].get("calibration_fitted_on") or "validation split"
+    return f"Scores are temperature-scaled (T = {num(temperature)}, fitted on the {fitted}). {calibration_places_text(metrics)}"
