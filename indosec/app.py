@@ -13,16 +13,20 @@ writes) and as CSV (one row per sentence).
 
 from __future__ import annotations
 
+import atexit
 import csv
 import dataclasses
 import html
 import json
+import shutil
+import socket
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from indosec.records import SUFFIXES, InputError, read_records
+from indosec.articles import article_records
+from indosec.records import SUFFIXES, InputError, open_source
 from indosec.results import SentencePrediction, document_prediction, to_prediction
 
 MAX_FILE_BYTES = 2_000_000  # an article is a few kB; a bigger file is a mistake, not news
@@ -44,25 +48,19 @@ def read_articles(paste: str | None, paths: list[str]) -> tuple[list[tuple[str, 
     for path in map(Path, paths or []):
         name = path.name
         if path.suffix.lower() not in SUFFIXES:
-            problems.append(f"{name}: not a .txt, .jsonl or .csv file; skipped")
+            problems.append(f"{name}: not a .txt, .jsonl, .csv or .tsv file; skipped")
         elif path.stat().st_size > MAX_FILE_BYTES:
             problems.append(f"{name}: {path.stat().st_size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit; skipped")
-        elif b"\0" in path.read_bytes()[:8192]:
-            problems.append(f"{name}: a binary file, not text; skipped")
-        elif path.suffix.lower() == ".txt":
-            try:
-                articles.append((name, path.read_text(encoding="utf-8-sig")))
-            except UnicodeDecodeError as e:
-                problems.append(f"{name}: not valid UTF-8 (byte {e.start}); save it as UTF-8")
         else:
             try:
-                for record in read_records(path):
+                for record in article_records(open_source(path)):
+                    where = name if path.suffix.lower() == ".txt" else f"{name}:{record.line}"
                     if record.error:
-                        problems.append(f"{name}:{record.line}: {record.error}")
+                        problems.append(f"{where}: {record.error}")
                     else:
-                        articles.append((f"{name}:{record.line}", record.text))
+                        articles.append((where, record.text))
             except InputError as e:  # the CLI's advice (--text-column, --delimiter) does not apply here
-                problems.append(e.problem.replace(str(path), name) + "; the page reads the column `text`")
+                problems.append(e.problem.replace(str(path), name) + ("; skipped" if "binary" in e.problem else "; the page reads the column `text`"))
     if not articles and not problems:
         problems.append("nothing to label: paste an article or upload files")
     return articles, problems
@@ -143,14 +141,32 @@ def write_downloads(docs: list[tuple[str, object]], folder: Path) -> tuple[str, 
     return str(jsonl), str(table)
 
 
-def render(results: list[dict], problems: list[str], labels: list[str], threshold: float):
-    """Everything the page shows for these results at this threshold."""
+def downloads_folder(previous: str | None, *, fresh: bool) -> str:
+    """The folder a session's downloads are written to: its folder of the last labelling, reused
+    when only the threshold moves (the files are rewritten in place; Gradio serves copies), or a
+    fresh one for a new labelling, the previous one deleted. So a session holds one folder, not
+    one per threshold move; those left at exit are deleted then."""
+    if previous and Path(previous).is_dir() and not fresh:
+        return previous
+    if previous:
+        shutil.rmtree(previous, ignore_errors=True)
+        _LIVE_FOLDERS.discard(previous)
+    folder = tempfile.mkdtemp(prefix="indosec-app-")
+    _LIVE_FOLDERS.add(folder)
+    return folder
+
+
+_LIVE_FOLDERS: set[str] = set()
+atexit.register(lambda: [shutil.rmtree(f, ignore_errors=True) for f in list(_LIVE_FOLDERS)])
+
+
+def render(results: list[dict], problems: list[str], labels: list[str], threshold: float, folder: str):
+    """Everything the page shows for these results at this threshold; downloads go to `folder`."""
     docs = [(r["name"], with_threshold(r, labels, threshold)) for r in results]
     page = "".join(article_html(name, doc, labels) for name, doc in docs) or "<p>No article labelled.</p>"
     legend = " ".join(f'<span style="background:{COLOURS[k]};padding:2px 6px;border:1px solid #999;border-radius:3px">{k}</span>' for k in (*labels, UNCERTAIN) if k in COLOURS)
     message = "\n".join(f"- {p}" for p in problems) if problems else f"{len(docs)} article(s) labelled."
-    folder = Path(tempfile.mkdtemp(prefix="indosec-app-"))
-    jsonl, table = write_downloads(docs, folder) if docs else (None, None)
+    jsonl, table = write_downloads(docs, Path(folder)) if docs else (None, None)
     return f"<div>{legend}</div>{page}", summary_rows(docs, labels), jsonl, table, message
 
 
@@ -161,13 +177,15 @@ def build_app(clf):
     labels = list(clf.labels)
     headers = ["article", "sentences", UNCERTAIN, *(f"{lab} share" for lab in labels)]
 
-    def run(paste, files, threshold, progress=gr.Progress()):
+    def run(paste, files, threshold, folder, progress=gr.Progress()):
         articles, problems = read_articles(paste, [getattr(f, "name", f) for f in files or []])
         results, empty = label_articles(clf, articles, progress)
-        return (*render(results, problems + empty, labels, threshold), results, problems + empty)
+        folder = downloads_folder(folder, fresh=True)
+        return (*render(results, problems + empty, labels, threshold, folder), results, problems + empty, folder)
 
-    def rethreshold(results, problems, threshold):
-        return render(results or [], problems or [], labels, threshold)
+    def rethreshold(results, problems, threshold, folder):
+        folder = downloads_folder(folder, fresh=False)
+        return (*render(results or [], problems or [], labels, threshold, folder), folder)
 
     with gr.Blocks(title="indosec: Indonesian security-news sentences") as page:
         gr.Markdown("## indosec: every sentence of an article, labelled\nPaste an article or upload `.txt` (one article), "
@@ -183,14 +201,35 @@ def build_app(clf):
         with gr.Row():
             jsonl = gr.File(label="Download JSON Lines")
             table_csv = gr.File(label="Download CSV")
-        results, problems = gr.State([]), gr.State([])
+        results, problems, folder = gr.State([]), gr.State([]), gr.State(None)
         outputs = [articles_html, table, jsonl, table_csv, message]
-        button.click(run, [paste, files, threshold], [*outputs, results, problems], api_name="label")
-        threshold.release(rethreshold, [results, problems, threshold], outputs, api_name="threshold")
+        button.click(run, [paste, files, threshold, folder], [*outputs, results, problems, folder], api_name="label")
+        threshold.release(rethreshold, [results, problems, threshold, folder], [*outputs, folder], api_name="threshold")
     return page
 
 
 def serve(model: str, *, host: str = "127.0.0.1", port: int | None = None, **launch) -> None:
+    """Load `model` and serve the page until Ctrl-C. Gradio's own notes are silenced: they tell
+    a developer what to pass to `launch()` (`share=True`), which a user of the command cannot."""
     import indosec
 
-    build_app(indosec.load(model)).launch(server_name=host, server_port=port, **launch)
+    page = build_app(indosec.load(model))
+    page.launch(server_name=host, server_port=port, quiet=True, prevent_thread_lock=True, **launch)
+    print(f"indosec app: {page.local_url} (Ctrl-C to stop)", flush=True)
+    page.block_thread()
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on now (the system's choice)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]

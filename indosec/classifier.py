@@ -123,7 +123,8 @@ class Classifier:
         bylines, "Baca Juga" links and repeated sentences are left out) and label each one.
 
         Returns the sentences in reading order with their character offsets into `text`, and
-        the article-level answer: which labels it contains with their strongest sentences, a
+        the article-level answer: which content labels it is about (the article rule of
+        `indosec.results.article_labels`), each with its strongest sentences, a
         summary per label, and how many sentences are uncertain. Each sentence is labelled on
         its own (the model does not see its neighbours). An empty article, or one with only
         boilerplate, gives no sentences.

@@ -5,10 +5,14 @@
     cat sentences.txt | indosec predict             # standard input: one sentence per line
     indosec predict --input - --format jsonl < sentences.jsonl
     indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
+    indosec predict --document artikel.jsonl|.csv     # one article per line or row, as the app reads them
+    indosec predict --document - < artikel.txt          # one article from standard input
     indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
 
 Output is JSON Lines (stdout unless --output): one object per sentence, in input order, with
-`line` (and `id` when the record has one) for files; one object per article for --document.
+`line` (and `id` and the row's other fields) for files; one object per article for --document,
+with `document` (the file), and for .jsonl/.csv also `line`, `id` and the other fields. An input
+field named like an output key (a `label` column) comes out as `input_<name>`.
 Files are streamed in chunks, so memory does not grow with the file, and each chunk is
 written and flushed before the next is read.
 
@@ -32,6 +36,7 @@ import dataclasses
 import json
 import os
 import sys
+from importlib.metadata import version
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
@@ -39,7 +44,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from indosec.classifier import check_device, check_text, load
-from indosec.records import DELIMITERS, FORMATS, STDIN, InputError, Record, count_lines, open_source, read_records
+from indosec.articles import article_records
+from indosec.records import DELIMITERS, FORMATS, STDIN, SUFFIX_FORMATS, InputError, Record, Source, open_source, read_records
 from indosec.results import check_threshold
 from indosec.locate import HubUnavailable
 
@@ -66,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="indosec", description="Label Indonesian security-news sentences.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('indosec')}")
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser(
         "predict", help="label sentences, a file of sentences, or whole articles",
@@ -74,23 +81,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("texts", nargs="*", metavar="TEXT", help="sentences to label")
     p.add_argument("--input", type=Path, help="a .txt (one sentence per line), .jsonl or .csv file; - for standard input (the default when it is piped)")
-    p.add_argument("--format", choices=FORMATS, help="format of --input (default: its suffix; txt for standard input)")
-    p.add_argument("--document", type=Path, nargs="+", help="article text files, split into sentences")
-    p.add_argument("--output", type=Path, help="where to write JSON Lines (default: stdout)")
+    p.add_argument("--format", choices=FORMATS, help="format of --input or --document (default: the suffix; txt for standard input)")
+    p.add_argument("--document", type=Path, nargs="+", metavar="FILE",
+                   help="articles, each split into sentences: a .txt file (or - for standard input) is one article; "
+                        "each line of a .jsonl and each row of a .csv is one (field --text-column, other fields carried to the output)")
+    p.add_argument("--output", type=Path, help="where to write JSON Lines, a .jsonl file (default: stdout)")
     p.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
     p.add_argument("--revision", help="Hub revision of --model")
     p.add_argument("--text-column", default="text", help="field holding the sentence in .jsonl/.csv (default: text)")
     p.add_argument("--id-column", default="id", help="field copied to the output when present (default: id)")
-    p.add_argument("--delimiter", choices=[",", ";", "tab"], help="CSV delimiter (default: detected from the header)")
-    p.add_argument("--threshold", type=float, help="below this probability the label is null")
+    p.add_argument("--delimiter", choices=[",", ";", "tab"], metavar="{',' | ';' | tab}", help="CSV delimiter (default: detected from the header; tab for .tsv)")
+    p.add_argument("--threshold", type=float, help="below this probability the label is null, for a person to read. A calibrated "
+                   "checkpoint's scores rarely reach 0.95: its model card's coverage table gives, per threshold, the share "
+                   "of test sentences kept and their accuracy")
     p.add_argument("--fast", action="store_true", help="int8 ONNX Runtime on the CPU (pip install 'indosec[fast]')")
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar for --input files")
+    p.add_argument("--batch-size", type=int, default=32, help="sentences per model call (default: 32); lower it if memory runs out")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar for --input and --document")
     a = commands.add_parser("app", help="a local page: paste or upload articles, see every sentence highlighted")
     a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
-    a.add_argument("--port", type=int, help="port (default: Gradio's, 7860 or the next free one)")
+    a.add_argument("--port", type=int, help="port (default: 7860 or the next free one; 0: any free port)")
     return parser
 
 
@@ -103,14 +114,21 @@ def _app(args) -> int:
     except ImportError:
         print("indosec: error: the app needs Gradio: pip install 'indosec[app]'", file=sys.stderr)
         return EXIT_FAILED
-    from indosec.app import serve
+    from indosec.app import free_port, port_is_free, serve
 
+    # the port before the model loads: a taken port is the user's to change, not a load failure
+    port = free_port(args.host) if args.port == 0 else args.port
+    if port is not None and not port_is_free(args.host, port):
+        print(f"indosec: error: port {port} on {args.host} is taken (another `indosec app`?); choose another "
+              f"with --port {free_port(args.host)}, or --port 0 for any free one", file=sys.stderr)
+        return EXIT_FAILED
     try:
-        serve(args.model, host=args.host, port=args.port)
+        serve(args.model, host=args.host, port=port)
     except (OSError, ValueError) as e:
         print(f"indosec: error: cannot load model {args.model!r}: {e}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
 
 
 def _predict(args) -> int:
@@ -145,10 +163,11 @@ def _predict(args) -> int:
         if source.format == "csv":
             how = "given" if args.delimiter else "detected from the header; set it with --delimiter"
             print(f"indosec: reading {source.name} as {DELIMITERS[source.delimiter]}-separated ({how})", file=sys.stderr)
-    for path in args.document or ():
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+    documents = [open_source(path, format=_document_format(path, args.format), text_column=args.text_column, delimiter=delimiter)
+                 for path in args.document or ()]
     if args.output:
+        if args.output.suffix.lower() in (".csv", ".tsv", ".txt"):
+            raise InputError(f"--output {args.output}: the output is JSON Lines; name the file .jsonl")
         if not args.output.parent.is_dir():
             raise InputError(f"--output {args.output}: folder {args.output.parent} does not exist")
         if any(args.output.resolve() == p.resolve() for p in [args.input, *(args.document or ())] if p and str(p) != STDIN):
@@ -157,10 +176,7 @@ def _predict(args) -> int:
     # 2. the model
     try:
         clf = load(args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast)
-    except ImportError as e:
-        print(f"indosec: error: {e}", file=sys.stderr)
-        return EXIT_FAILED
-    except HubUnavailable as e:
+    except (ImportError, HubUnavailable) as e:  # their messages say what to do
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     except (OSError, ValueError) as e:
@@ -176,13 +192,11 @@ def _predict(args) -> int:
             _write_predictions(clf, records, out, args.threshold, source="argument")
             return EXIT_OK
         if args.document:
-            return _write_documents(clf, args.document, out, args.threshold)
+            with _progress(None, "articles", "article", args.no_progress) as progress:
+                return _write_documents(clf, documents, out, args, progress)
         records = read_records(source, args.text_column, args.id_column)
-        progress = tqdm(
-            total=None if str(args.input) == STDIN else count_lines(args.input), unit="line", desc=Path(source.name).name, file=sys.stderr,
-            disable=True if args.no_progress else None,  # None: only when stderr is a terminal
-        )
-        with progress:
+        total = None if str(args.input) == STDIN else count_lines(args.input)
+        with _progress(total, Path(source.name).name, "line", args.no_progress) as progress:
             bad, good = _write_predictions(clf, records, out, args.threshold, source=source.name, progress=progress)
         if not good:
             what = f"none of the {bad} line(s) in {source.name} could be read" if bad else f"no sentence in {source.name}"
@@ -222,32 +236,60 @@ def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source
     return bad, good
 
 
+def count_lines(path: str | Path) -> int:
+    """Lines in the file, for the progress bar's total (one fast pass, constant memory)."""
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def _progress(total, desc: str, unit: str, off: bool) -> tqdm:
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=True if off else None)  # None: only at a terminal
+
+
 def _flush(clf, chunk: list[Record], out, threshold) -> None:
     preds = clf.predict([r.text for r in chunk], threshold=threshold)
     for record, pred in zip(chunk, preds):
-        row = {"line": record.line} | ({"id": record.id} if record.id is not None else {})
-        out.write(json.dumps(row | {"text": record.text} | dataclasses.asdict(pred), ensure_ascii=False) + "\n")
+        result = {"text": record.text} | dataclasses.asdict(pred)
+        out.write(json.dumps(_carried(record, result) | result, ensure_ascii=False) + "\n")
     out.flush()
 
 
-def _write_documents(clf, paths: list[Path], out, threshold) -> int:
-    status, labelled = EXIT_OK, 0
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as e:
-            print(f"{path}: not valid UTF-8 (byte {e.start})", file=sys.stderr)
-            status = EXIT_BAD_INPUT
-            continue
-        doc = clf.predict_document(text, threshold=threshold)
-        if not doc.sentences:
-            print(f"{path}: no sentences found", file=sys.stderr)
-            status = EXIT_BAD_INPUT
-        labelled += bool(doc.sentences)
-        out.write(json.dumps({"document": str(path)} | dataclasses.asdict(doc), ensure_ascii=False) + "\n")
-        out.flush()
+def _carried(record: Record, result: dict) -> dict:
+    """What the output keeps of the input row: its line, id and other fields, in their order. A
+    field named like one of the result's keys (a `label` column) keeps its value as `input_<name>`."""
+    carried = {"line": record.line} | ({"id": record.id} if record.id is not None else {})
+    for key, value in (record.fields or {}).items():
+        carried[f"input_{key}" if key in result or key in carried else key] = value
+    return carried
+
+
+def _document_format(path: Path, format: str | None) -> str:
+    """--format, else the suffix's; a file of another suffix (or standard input) is one article of text."""
+    return format or ("txt" if str(path) == STDIN else SUFFIX_FORMATS.get(path.suffix.lower(), "txt"))
+
+
+def _write_documents(clf, sources: list[Source], out, args, progress) -> int:
+    """Label every article of every source, one JSON object each, in order; report bad ones."""
+    status, labelled, seen = EXIT_OK, 0, 0
+    for source in sources:
+        for record in article_records(source, args.text_column, args.id_column):
+            where = source.name if source.format == "txt" else f"{source.name}:{record.line}"
+            seen += 1
+            progress.update()
+            if record.error is not None:
+                print(f"{where}: {record.error}", file=sys.stderr)
+                status = EXIT_BAD_INPUT
+                continue
+            doc = dataclasses.asdict(clf.predict_document(record.text, threshold=args.threshold))
+            if not doc["sentences"]:
+                print(f"{where}: no sentences found", file=sys.stderr)
+                status = EXIT_BAD_INPUT
+            labelled += bool(doc["sentences"])
+            carried = {} if source.format == "txt" else _carried(record, doc)
+            out.write(json.dumps({"document": source.name} | carried | doc, ensure_ascii=False) + "\n")
+            out.flush()
     if not labelled:
-        print(f"indosec: error: no sentence found in any of the {len(paths)} document(s); nothing labelled", file=sys.stderr)
+        print(f"indosec: error: no sentence found in any of the {seen} article(s); nothing labelled", file=sys.stderr)
         return EXIT_FAILED
     return status
 

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import logging
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -68,6 +69,8 @@ def load_fast(name_or_path: str, tokenizer, config, *, revision: str | None = No
     cache = _cache_dir(_weights_file(name_or_path, revision))
     if cache is not None and (cache / _MODEL_FILE).is_file():
         return OnnxBackend(cache / _MODEL_FILE)
+    # the export takes tens of seconds: say why the first call waits (once: later loads hit the cache)
+    print("indosec: preparing the fast model (int8 ONNX export, once per checkpoint; about half a minute)", file=sys.stderr, flush=True)
     with quiet_loading():
         model = AutoModelForSequenceClassification.from_pretrained(
             name_or_path, config=config, revision=revision, use_safetensors=True, trust_remote_code=False

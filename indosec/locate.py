@@ -38,12 +38,18 @@ def checkpoint_folder(name_or_path: str, *, revision: str | None = None) -> str:
     return str(folder)
 
 
+# Where `python -m train` writes its runs (train.output_dir's default): `outputs/<run>` is a
+# folder, never a Hub id, even from a directory where it does not exist.
+LOCAL_ROOTS = ("outputs",)
+
+
 def check_local_path(name: str) -> None:
     """FileNotFoundError if `name` is meant as a local folder (it starts with / . ~, has more
-    than one `/`, or its first part is a local folder) and does not exist, with the closest
-    names found there; a Hub id ("org/name") passes."""
+    than one `/`, its first part is a local folder or `outputs`) and does not exist, naming the
+    working directory and the closest names found there; a Hub id ("org/name") passes."""
     path = Path(name).expanduser()
-    local = name.startswith(("/", ".", "~")) or "\\" in name or name.count("/") > 1 or Path(name.split("/")[0]).is_dir()
+    first = name.split("/")[0]
+    local = name.startswith(("/", ".", "~")) or "\\" in name or name.count("/") > 1 or first in LOCAL_ROOTS or Path(first).is_dir()
     if not local or path.is_dir():
         return
     parent = next((p for p in path.parents if p.is_dir()), Path("."))
@@ -51,7 +57,8 @@ def check_local_path(name: str) -> None:
         raise FileNotFoundError(f"{name}: is a file, not a checkpoint folder")
     near = difflib.get_close_matches(str(path), [str(p) for p in parent.iterdir() if p.is_dir()], n=2, cutoff=0.6) if parent.exists() else []
     hint = f"; did you mean {' or '.join(near)}?" if near else ""
-    raise FileNotFoundError(f"{name}: no such folder (nothing exists past {parent}){hint}")
+    where = "" if path.is_absolute() else f" in {Path.cwd()}"
+    raise FileNotFoundError(f"{name}: no such folder{where} (nothing exists past {parent}){hint}")
 
 
 def check_model_source(name: str, *, revision: str | None = None, local_hint: str = "a local folder") -> None:

@@ -7,17 +7,15 @@ caller reports it and goes on (or, with `read_objects`, stops on it).
 The format comes from the file's suffix, or is named (`format=`, the CLI's `--format`);
 standard input (path `-`) is text, one sentence per line, unless named.
 
-- .txt: one sentence per line (field `text`); blank lines are skipped (they separate, they are
-  not input).
-- .jsonl: one JSON object per line; blank lines skipped. A JSON error names the column where
-  the line goes wrong.
-- .csv: a header row; the delimiter is `,`, `;` (Excel in an Indonesian locale) or tab,
-  detected from the header unless given. Quoted fields may span lines (a row's line is the
+- .txt: one sentence per line (field `text`); blank lines are skipped (they separate).
+- .jsonl: one JSON object per line; blank lines skipped. A JSON error names its column.
+- .csv (and .tsv): a header row; the delimiter is `,`, `;` (Excel in an Indonesian locale) or
+  tab, detected from the header unless given. Quoted fields may span lines (a row's line is the
   one it starts on). A stray or unclosed quote makes its own row bad: reading resumes on the
   next line, so the rows after it are still read.
 
 Files are read as UTF-8 (a byte-order mark is ignored); a line that is not valid UTF-8 is a
-bad row, not the end of the file.
+bad row, not the end of the file. A binary file is refused as a whole, once.
 """
 
 from __future__ import annotations
@@ -33,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FORMATS = ("txt", "jsonl", "csv")
-SUFFIXES = tuple(f".{f}" for f in FORMATS)
+SUFFIX_FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".csv": "csv", ".tsv": "csv"}
+SUFFIXES = tuple(SUFFIX_FORMATS)
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 STDIN = "-"
 
 
 class InputError(ValueError):
-    """The file as a whole cannot be read (missing, unknown format, no text column).
+    """The file as a whole cannot be read (missing, binary, unknown format, no text column).
     `problem` is what is wrong; `advice`, the command line's way out, follows it in the message."""
 
     def __init__(self, problem: str, advice: str = ""):
@@ -69,12 +68,13 @@ class Record:
     text: str | None = None
     id: str | int | None = None
     error: str | None = None
+    fields: dict | None = None  # the row's other fields (columns), carried to the output
 
 
 @dataclass
 class Source:
     """An input opened for reading, its format known and, for CSV, its delimiter found in the
-    header (read already: standard input can be read only once). Its lines are read once."""
+    header (read already: standard input can be read only once)."""
 
     name: str
     format: str
@@ -83,19 +83,21 @@ class Source:
 
 
 def open_source(path: str | Path, *, format: str | None = None, text_column: str = "text", delimiter: str | None = None) -> Source:
-    """Open a file, or standard input for `-`, checking before any row is read what would make
-    the whole input unreadable (InputError): the format, a missing file, a CSV header without
-    `text_column`."""
+    """Open a file, or standard input for `-`, checking first what would make the whole input
+    unreadable (InputError): the format, a missing or binary file, no `text_column` in a CSV header."""
     stdin = str(path) == STDIN
     name = "<stdin>" if stdin else str(path)
     if format is None:
-        format = "txt" if stdin else Path(path).suffix.lower().lstrip(".")
-        if format not in FORMATS:
+        format = "txt" if stdin else SUFFIX_FORMATS.get(Path(path).suffix.lower())
+        if format is None:
             raise InputError(f"{name}: unknown input format {Path(path).suffix!r}; use one of {', '.join(SUFFIXES)}", "or name it with --format")
+        delimiter = delimiter or ("\t" if Path(path).suffix.lower() == ".tsv" else None)
     elif format not in FORMATS:
         raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     if not stdin and not Path(path).is_file():
         raise InputError(f"{name}: no such file")
+    if not stdin and _is_binary(Path(path)):
+        raise InputError(f"{name}: a binary file, not text")  # said once, not once per line
     lines = _stdin_lines() if stdin else _file_lines(Path(path))
     if format != "csv":
         return Source(name, format, lines)
@@ -150,7 +152,8 @@ def read_records(
         elif not isinstance(f[text_column], str):
             yield Record(row.line, error=f"field {text_column!r} is {type(f[text_column]).__name__}, expected a string")
         else:
-            yield Record(row.line, text=f[text_column], id=_scalar(f.get(id_column)))
+            others = {k: v for k, v in f.items() if k not in (text_column, id_column)}
+            yield Record(row.line, text=f[text_column], id=_scalar(f.get(id_column)), fields=others)
 
 
 def read_objects(path: str | Path, *, format: str | None = None) -> list[dict]:
@@ -163,12 +166,6 @@ def read_objects(path: str | Path, *, format: str | None = None) -> list[dict]:
             raise InputError(f"{source.name}:{row.line}: {row.error}")
         out.append(row.fields)
     return out
-
-
-def count_lines(path: str | Path) -> int:
-    """Lines in the file, for the progress bar's total (one fast pass, constant memory)."""
-    with open(path, "rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
 def json_error(e: json.JSONDecodeError, line: str) -> str:
@@ -184,14 +181,14 @@ def _txt_rows(lines: Iterator[str]) -> Iterator[Row]:
     for n, line in enumerate(lines, 1):
         line = line.rstrip("\r\n")
         if line.strip():
-            yield Row(n, error=_NOT_UTF8) if _has_undecodable_bytes(line) else Row(n, {"text": line})
+            yield Row(n, error=_NOT_UTF8) if undecodable_at(line) is not None else Row(n, {"text": line})
 
 
 def _jsonl_rows(lines: Iterator[str]) -> Iterator[Row]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        if _has_undecodable_bytes(line):
+        if undecodable_at(line) is not None:
             yield Row(n, error=_NOT_UTF8)
             continue
         line = line.rstrip("\r\n")  # else a line cut short is reported at "line 2, column 1"
@@ -231,7 +228,7 @@ def _csv_rows(file_lines: Iterator[str], delimiter: str) -> Iterator[Row]:
             yield Row(start, error=f"a quote opened in this row is not closed on its line; row skipped, reading resumes at line {start + 1}")
         elif row is None:
             yield Row(start, error=f"unreadable CSV row ({error})")
-        elif any(_has_undecodable_bytes(text) for _, text in taken):
+        elif any(undecodable_at(text) is not None for _, text in taken):
             yield Row(start, error=_NOT_UTF8)
         elif len(row) != len(header):
             yield Row(start, error=f"has {len(row)} fields, the header has {len(header)}")
@@ -267,11 +264,8 @@ class _Lines:
         return line
 
 
-_NOT_UTF8 = "is not valid UTF-8"
-
-
-# UTF-8 with a byte-order mark ignored; surrogateescape: a bad byte spoils only its own line,
-# found by _has_undecodable_bytes; newline="": a CSV field may hold a line break.
+_NOT_UTF8 = "is not valid UTF-8; save the file as UTF-8"
+# UTF-8, a byte-order mark ignored; surrogateescape: a bad byte spoils only its line; newline="": CSV fields span lines
 _ENCODING = {"encoding": "utf-8-sig", "errors": "surrogateescape", "newline": ""}
 
 
@@ -292,8 +286,14 @@ def _stdin_lines() -> Iterator[str]:
             f.detach()  # closing the wrapper would close sys.stdin
 
 
-def _has_undecodable_bytes(text: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in text)
+def _is_binary(path: Path) -> bool:  # a NUL byte early on: an image, a spreadsheet, a PDF; UTF-8 text has none
+    with open(path, "rb") as f:
+        return b"\0" in f.read(8192)
+
+
+def undecodable_at(text: str) -> int | None:
+    """Where the first byte that is not UTF-8 sits in text read with surrogateescape, or None."""
+    return next((i for i, c in enumerate(text) if "\udc80" <= c <= "\udcff"), None)
 
 
 def _scalar(value):

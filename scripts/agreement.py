@@ -19,10 +19,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from train.scores.metrics import annotator_agreement
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing: before any project import
 from indosec.records import InputError, read_objects, read_rows  # noqa: E402
+from train.scores.metrics import annotator_agreement  # noqa: E402
 
 SPLITS = ("train", "validation", "test")
 

@@ -96,7 +96,7 @@ def run_worker(args) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))  # the whole first paragraph
     parser.add_argument("model", help="checkpoint folder or Hub id")
     parser.add_argument("--data", type=Path, nargs="+", default=[ROOT / "data" / f"{s}.jsonl" for s in ("test", "validation", "train")])
     parser.add_argument("--limit", type=int, help="use only the first N sentences")

@@ -64,6 +64,58 @@ class Layout:
         return cls(Path(folder) / METRICS, Path(folder))
 
 
+# `python -m train.evaluate --out DIR` replaces DIR as a whole, so DIR must hold nothing else worth
+# keeping: it is absent, empty, or a report that command wrote earlier, marked with REPORT_MARK
+# (the files it wrote). A checkpoint, the current folder or a folder with other files is refused
+# before the model loads.
+REPORT_MARK = ".indosec-evaluate.json"
+REPORT_WRITER = "python -m train.evaluate"
+# Files that make a folder a checkpoint (weights, config, record): never replaced by a report.
+CHECKPOINT_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "run_info.json")
+
+
+class ReportFolderError(ValueError):
+    """`--out` names a folder the report would destroy; the message says why and what to do."""
+
+
+def check_report_folder(out: str | Path) -> Path:
+    """The absolute path of `out` when replacing it loses nothing; otherwise ReportFolderError."""
+    given, out = str(out), Path(out).expanduser().absolute()
+    resolved, here = out.resolve(), Path.cwd().resolve()
+    advice = "name a new folder (or one this command wrote earlier) for the report"
+    if resolved == here or resolved in here.parents:
+        raise ReportFolderError(f"--out {given}: is the current folder ({here}) or holds it; {advice}")
+    if not out.exists():
+        return out
+    if not out.is_dir():
+        raise ReportFolderError(f"--out {given}: is a file, not a folder; {advice}")
+    found = sorted(p.name for p in out.iterdir())
+    if any(name in CHECKPOINT_FILES or name.endswith(".safetensors") for name in found):
+        raise ReportFolderError(f"--out {given}: is a checkpoint folder, which a report never replaces; {advice}")
+    written = _files_written(out)
+    others = [name for name in found if name != REPORT_MARK and name not in (written or ())]
+    if others:
+        what = "was not written by " + REPORT_WRITER if written is None else "holds files the earlier report did not write"
+        listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise ReportFolderError(f"--out {given}: {what} ({listed}); it would be replaced as a whole; {advice}")
+    return out
+
+
+def mark_report_folder(folder: Path) -> None:
+    """REPORT_MARK in a freshly written report folder: the files in it, which a later run may replace."""
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    write_json_atomic(folder / REPORT_MARK, {"written_by": REPORT_WRITER, "files": files})
+
+
+def _files_written(folder: Path) -> set[str] | None:
+    """The top-level names REPORT_MARK lists, or None when the folder carries no readable REPORT_MARK."""
+    try:
+        mark = json.loads((folder / REPORT_MARK).read_text(encoding="utf-8"))
+        return {Path(f).parts[0] for f in mark["files"]} if mark.get("written_by") == REPORT_WRITER else None
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 class RunFolder:
     """`<run_name>/` (`final`), `<run_name>.partial/` (`work`) and the staging copy (`staging`)."""
 

@@ -105,3 +105,16 @@ def test_indosec_app_without_a_model_says_what_to_do(capsys, monkeypatch):
     monkeypatch.delenv("INDOSEC_MODEL", raising=False)
     assert cli.main(["app"]) == 2
     assert "no model: pass --model" in capsys.readouterr().err
+
+
+def test_threshold_moves_leave_one_downloads_folder_not_one_each(app, tmp_path, monkeypatch):
+    import tempfile
+
+    _, client = app
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the app makes its folders
+    client.predict(articles(1)[0], [], 0.5, api_name="/label")
+    for threshold in (0.1, 0.3, 0.6, 0.9, 0.2):
+        client.predict(threshold, api_name="/threshold")
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("indosec-app-")]) == 1
+    client.predict(articles(2)[1], [], 0.5, api_name="/label")  # a new labelling: the old folder goes
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("indosec-app-")]) == 1

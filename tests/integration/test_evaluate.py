@@ -5,6 +5,7 @@ import json
 
 from tests.conftest import ROOT
 from train.evaluate.__main__ import main
+from train.run_folder import REPORT_MARK
 from train.render.report import REPORT_FILES
 
 
@@ -24,4 +25,4 @@ def test_cli_evaluates_a_checkpoint_with_the_baseline(tiny_run, tmp_path, capsys
     assert saved["run"]["calibration_fitted_on"] == "validation split of the training run"
     assert saved["run"]["backbone"] == tiny_run.cfg.model.model_name_or_path
     assert "| train.run_name | tiny |" in (out / "report.md").read_text()  # the checkpoint's run_info.json keeps it
-    assert sorted(p.name for p in out.iterdir()) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*REPORT_FILES, REPORT_MARK])

@@ -111,6 +111,22 @@ def test_duplicates_near_duplicates_and_split_stories_are_rejected(tmp_path):
     assert "story 's1' spans splits ['test', 'train']" in problems
 
 
+
+def test_many_problems_are_summarised_by_kind_so_none_is_hidden(tmp_path):
+    """40 unknown labels (and 39 duplicates of them) before one short text: each kind is
+    counted and shown by its first lines, the short text among them."""
+    paths = good_splits(tmp_path)
+    rows = [json.dumps({**GOOD, "id": f"b{i}", "label": "terrorism"}) for i in range(40)]
+    write_split(tmp_path, "train", rows + [json.dumps({**GOOD, "id": "short", "text": "Dua kata"})])
+    with pytest.raises(DataError) as err:
+        validate_files(paths)
+    message, train = str(err.value), paths["train"]
+    assert message.splitlines()[0] == "80 data problems of 3 kind(s), the first 3 lines of each:"
+    assert f"40 x unknown label '…'\n  {train}:1: unknown label 'terrorism'" in message
+    assert f"1 x text has N words\n  {train}:41: text has 2 words" in message
+    assert f"39 x exact duplicate of …\n  {train}:2: exact duplicate of {train}:1" in message
+    assert "  ... and 37 more" in message and len(message.splitlines()) < 20
+
 def test_good_files_load_with_label_ids(tmp_path):
     good_splits(tmp_path)
     splits = load_splits(DataArgs(data_dir=str(tmp_path)), seed=0)

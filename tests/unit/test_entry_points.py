@@ -104,3 +104,30 @@ def test_bad_arguments_exit_2_before_loading_the_model(indosec_predict, monkeypa
     monkeypatch.setattr(sys, "stdin", None)  # nothing piped in: no sentences is an error
     code, err = indosec_predict(*args, "--model", "no/such-model")
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_outputs_path_from_another_folder_is_no_such_folder_not_a_hub_id(indosec_predict, tmp_path, monkeypatch):
+    import indosec.locate
+
+    monkeypatch.chdir(tmp_path)  # not the checkout: outputs/quickstart does not exist here
+    monkeypatch.setattr(indosec.locate, "check_hub_model", lambda *a, **k: pytest.fail("asked the Hub"))
+    code, err = indosec_predict(SENTENCE, "--model", "outputs/quickstart")
+    assert_one_line_error(code, err, "outputs/quickstart: no such folder", f"in {tmp_path}")
+    assert "hf download" not in err
+
+
+def test_a_taken_port_is_said_to_be_taken_before_the_model_loads(tmp_path, monkeypatch, capsys):
+    import socket
+
+    pytest.importorskip("gradio", reason="the app extra")
+    import indosec.app
+
+    monkeypatch.setattr(indosec.app, "serve", lambda *a, **k: pytest.fail("the model loaded"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = cli.main(["app", "--model", str(tmp_path), "--port", str(port)])
+    err = capsys.readouterr().err
+    assert_one_line_error(code, err, f"port {port} on 127.0.0.1 is taken", "--port 0")
+    assert "launch()" not in err and "cannot load model" not in err

@@ -16,6 +16,7 @@ from indosec.records import read_objects
 from train.data.splits import Splits
 from train.evaluate import evaluate
 from train.evaluate.__main__ import main
+from train.run_folder import REPORT_MARK
 from train.render.report import REPORT_FILES, write_report
 from train.run_folder import Layout
 
@@ -132,7 +133,7 @@ def test_cli_replaces_its_folder_whole_or_not_at_all(checkpoint_config, tmp_path
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary == {"report": str(out), "n": 6, "accuracy": round(4 / 6, 4), "macro_f1": round(2 / 3, 4)}
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(before) == sorted(REPORT_FILES)
+    assert sorted(before) == sorted([*REPORT_FILES, REPORT_MARK])
 
     def crash(*args):
         raise RuntimeError("disk full")
@@ -142,3 +143,50 @@ def test_cli_replaces_its_folder_whole_or_not_at_all(checkpoint_config, tmp_path
         main(["--model", str(checkpoint_config), "--data", str(data), "--out", str(out), "--no-baseline", "--bootstrap-seed", "1"])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint", "report", "test.jsonl"]  # no staging folder left
+
+
+def _evaluate_into(checkpoint, tmp_path, out) -> int:
+    return main(["--model", str(checkpoint), "--data", str(_data(tmp_path)), "--out", str(out), "--no-baseline"])
+
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def test_cli_refuses_a_folder_holding_a_users_file(checkpoint_config, tmp_path, stand_ins, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    assert _evaluate_into(checkpoint_config, tmp_path, out) == 2
+    assert "was not written by python -m train.evaluate (notes.txt)" in _one_error_line(capsys)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"] and (out / "notes.txt").read_text() == "my notes"
+
+
+def test_cli_never_replaces_a_checkpoint(checkpoint_config, tmp_path, stand_ins, capsys):
+    (checkpoint_config / "model.safetensors").write_bytes(b"weights")
+    before = {p.name: p.read_bytes() for p in checkpoint_config.iterdir()}
+    assert _evaluate_into(checkpoint_config, tmp_path, checkpoint_config) == 2  # --out = the model evaluated
+    assert "is a checkpoint folder" in _one_error_line(capsys)
+    assert {p.name: p.read_bytes() for p in checkpoint_config.iterdir()} == before
+
+
+def test_cli_refuses_the_current_folder_and_leaves_nothing_behind(checkpoint_config, tmp_path, stand_ins, capsys, monkeypatch):
+    monkeypatch.chdir(checkpoint_config.parent)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["--model", "checkpoint", "--data", str(_data(tmp_path)), "--out", ".", "--no-baseline"]) == 2
+    assert "--out .: is the current folder" in _one_error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({*before, "test.jsonl"})  # no staging folder
+
+
+def test_cli_replaces_its_own_report_but_not_what_was_added_to_it(checkpoint_config, tmp_path, stand_ins, capsys):
+    out = tmp_path / "report"
+    out.mkdir()  # an empty folder loses nothing
+    assert _evaluate_into(checkpoint_config, tmp_path, out) == 0
+    assert _evaluate_into(checkpoint_config, tmp_path, out) == 0  # its own earlier report
+    (out / "draft.md").write_text("my analysis")
+    capsys.readouterr()
+    assert _evaluate_into(checkpoint_config, tmp_path, out) == 2
+    assert "holds files the earlier report did not write (draft.md)" in _one_error_line(capsys)
+    assert (out / "draft.md").read_text() == "my analysis"

@@ -10,6 +10,7 @@ and splits, and its examples for training or evaluation. It reads its files with
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
@@ -20,7 +21,9 @@ SPLITS = ("train", "validation", "test")
 # is about no conflict theatre (sport, bylines, general news).
 THEATRES = ("syria_iraq", "indonesia", "philippines", "afghanistan", "yemen", "somalia_sahel",
             "israel_palestine", "russia_ukraine", "south_china_sea", "kashmir", "other", "none")
-MAX_REPORTED = 30
+MAX_LISTED = 10  # problems listed one by one; more are summarised by kind
+SHOWN_PER_KIND = 3
+MAX_KINDS = 12
 
 
 class DataError(ValueError):
@@ -48,11 +51,35 @@ def read_labelled(path: str | Path) -> tuple[list[Row], list[str]]:
 
 
 def raise_problems(problems: list[str], what: str = "data") -> None:
-    """DataError listing the first MAX_REPORTED problems and how many more, if any."""
-    if problems:
-        shown = "\n".join(problems[:MAX_REPORTED])
-        more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        raise DataError(f"{len(problems)} {what} problem(s):\n{shown}{more}")
+    """DataError listing the problems: every one when there are at most MAX_LISTED, else each
+    kind (`problem_kind`) with its count and first SHOWN_PER_KIND lines, so that a hundred
+    problems of one kind cannot hide the others."""
+    if not problems:
+        return
+    if len(problems) <= MAX_LISTED:
+        raise DataError(f"{len(problems)} {what} problem(s):\n" + "\n".join(problems))
+    kinds: dict[str, list[str]] = {}
+    for p in problems:
+        kinds.setdefault(problem_kind(p), []).append(p)
+    lines = [f"{len(problems)} {what} problems of {len(kinds)} kind(s), the first {SHOWN_PER_KIND} lines of each:"]
+    for kind, of_kind in list(kinds.items())[:MAX_KINDS]:
+        lines += [f"{len(of_kind)} x {kind}"] + [f"  {p}" for p in of_kind[:SHOWN_PER_KIND]]
+        lines += [f"  ... and {len(of_kind) - SHOWN_PER_KIND} more"] if len(of_kind) > SHOWN_PER_KIND else []
+    if len(kinds) > MAX_KINDS:
+        rest = list(kinds.values())[MAX_KINDS:]
+        lines.append(f"... and {len(rest)} more kind(s), {sum(map(len, rest))} problem(s)")
+    raise DataError("\n".join(lines))
+
+
+def problem_kind(problem: str) -> str:
+    """What a problem says, without where and which: `f.jsonl:7: art-3: unknown label 'x'
+    (expected ...)` is `unknown label '…'`; numbers become N, places and quoted values …."""
+    kind = re.sub(r"^.*?:\d+: ", "", problem, count=1)  # file:line
+    kind = re.sub(r"^[^\s:]+: ", "", kind, count=1)  # an article's id, or a file without a line
+    kind = re.sub(r"\s*\([^()]*\)$", "", kind)  # (expected one of ...), (first at ...)
+    kind = re.sub(r"(?<!\w)(['\"]).*?\1(?!\w)", "'…'", kind)  # quoted values
+    kind = re.sub(r"\S+:\d+", "…", kind)  # other places
+    return re.sub(r"(?<![A-Za-z]-)\b\d+\b", "N", kind)  # not UTF-8's 8
 
 
 def near_duplicates(texts: list[str], shingles: Callable[[str], Iterable[Hashable]], threshold: float) -> list[tuple[int, int]]:

@@ -1,9 +1,11 @@
-"""Evaluate any checkpoint on any labelled file, with the evaluate and render that training runs:
+"""Evaluate any checkpoint on any labelled file, with the evaluate and render that training runs.
 
     python -m train.evaluate --model outputs/quickstart --data data/test.jsonl --out outputs/quickstart-eval
 
 writes metrics.json, predictions.jsonl, report.md, confusion_matrix.png and reliability.png
-into `--out` (replaced as a whole). The TF-IDF baseline is trained on `--train` (default:
+into `--out`. That folder is replaced as a whole, so it must be new, empty, or a report this
+command wrote earlier: a checkpoint, the current folder or a folder with other files is
+refused (train/run_folder.py, `check_report_folder`). The TF-IDF baseline is trained on `--train` (default:
 train.jsonl beside `--data`) and tuned on `--validation` (default: validation.jsonl beside it).
 """
 
@@ -21,7 +23,7 @@ from train.data.splits import Splits
 from train.data.validation import DataError
 from train.evaluate import BOOTSTRAP_SEED, evaluate
 from train.render.report import write_report
-from train.run_folder import Layout, read_config
+from train.run_folder import Layout, ReportFolderError, check_report_folder, mark_report_folder, read_config
 
 
 def evaluate_checkpoint(model: str, data_path: str | Path, out: str | Path, *, train_data=None, validation_data=None, seed: int = BOOTSTRAP_SEED) -> dict:
@@ -29,7 +31,9 @@ def evaluate_checkpoint(model: str, data_path: str | Path, out: str | Path, *, t
     with the baseline when `train_data` is given, and render the report; `out` appears whole."""
     from transformers import AutoConfig
 
-    # 1. labels from the checkpoint's config.json (the model itself loads after the data passed)
+    # 1. the report folder may be replaced, and labels come from the checkpoint's config.json
+    #    (the model itself loads after the data passed)
+    out = check_report_folder(out)
     try:
         check_model_source(model, local_hint="--model")  # a Hub id: in seconds, not after a minute of retries
     except FileNotFoundError as e:
@@ -53,6 +57,7 @@ def evaluate_checkpoint(model: str, data_path: str | Path, out: str | Path, *, t
         metrics = evaluate(model, data, layout, name=model, evaluated_on=str(data_path),
                            backbone=config["model"]["model_name_or_path"] if config else None, seed=seed)
         write_report(layout, config=config)
+        mark_report_folder(staging)  # a later run may replace this folder, and no other
     return metrics
 
 
@@ -62,10 +67,11 @@ def _sibling(data: Path, name: str) -> Path | None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m train.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m train.evaluate", description=" ".join(__doc__.split("\n\n")[0].split()))  # the whole first paragraph
     parser.add_argument("--model", required=True, help="checkpoint folder or Hub id")
     parser.add_argument("--data", required=True, type=Path, help="labelled sentences (.jsonl or .csv)")
-    parser.add_argument("--out", required=True, type=Path, help="report folder (replaced as a whole)")
+    parser.add_argument("--out", required=True, type=Path, help="report folder: new, empty, or an earlier report of this command (replaced as a whole); "
+                        "a checkpoint or a folder with other files is refused")
     parser.add_argument("--train", type=Path, help="baseline training data (default: train.jsonl beside --data)")
     parser.add_argument("--validation", type=Path, help="baseline tuning data (default: validation.jsonl beside --data)")
     parser.add_argument("--no-baseline", action="store_true")
@@ -75,7 +81,7 @@ def main(argv=None) -> int:
     validation_data = None if args.no_baseline else (args.validation or _sibling(args.data, "validation.jsonl"))
     try:
         metrics = evaluate_checkpoint(args.model, args.data, args.out, train_data=train_data, validation_data=validation_data, seed=args.bootstrap_seed)
-    except DataError as e:
+    except (DataError, ReportFolderError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     summary = {"report": str(args.out), "n": metrics["n"], "accuracy": round(metrics["model"]["accuracy"], 4), "macro_f1": round(metrics["model"]["macro_f1"], 4)}

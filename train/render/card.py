@@ -26,7 +26,7 @@ from indosec.labels import EXAMPLES, definition_table
 from indosec.lengths import policy_sentence, token_limit
 from train.backbones.multilingual_e5 import E5, describe, is_bundled
 from train.render.contrast import ABOUT, casing_table, contrast_rules_table, contrast_summary
-from train.render.tables import ci, counts_table, num, overall_table, per_class_table
+from train.render.tables import calibration_places_text, calibration_summary_text, ci, counts_table, coverage_table, num, overall_table, per_class_table
 from train.run_folder import METRICS, RUN_INFO, TRAIN_LOG, read_metrics
 
 TEMPLATE = "model_card.md.j2"
@@ -128,13 +128,16 @@ def render_card(
     env.filters["num"], env.filters["ci"] = num, ci
     ev, cfg = inputs["metrics"], inputs["config"]
     backbone, counts = cfg["model"]["model_name_or_path"], ev["run"]["data_counts"]
+    temperature = float(inputs["model_config"].get("calibration_temperature") or 1.0)
     return env.get_template(TEMPLATE).render(
         metadata=yaml.safe_dump(card_metadata(inputs).to_dict(), sort_keys=False, allow_unicode=True, width=1000).strip(),
         cfg=cfg, training=ev["training"], ev=ev, model=ev["model"], baseline=ev.get("baseline"), cal=ev["calibration"],
         run=ev["run"], labels=ev["labels"], label_table=definition_table(ev["labels"]),
         data_table=counts_table(counts, bold_total=True), totals={s: sum(c.values()) for s, c in counts.items()},
         overall_table=overall_table(ev, model_column="this model"), per_class_table=per_class_table(ev),
-        temperature=float(inputs["model_config"].get("calibration_temperature") or 1.0),
+        temperature=temperature, calibration_text=calibration_summary_text(ev, temperature),
+        calibration_places=calibration_places_text(ev),
+        coverage_table=coverage_table(ev["calibration"]) if "coverage" in ev["calibration"] else None,
         backbone=backbone, backbone_text=describe(backbone), dataset_id=DATASET_ID, stand_in=stand_in_notice(backbone),
         below_baseline=below_baseline(ev), shared_below_baseline=shared_below_baseline,
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,

@@ -55,3 +55,39 @@ def per_class_table(metrics: dict) -> str:
         b = num(base["per_class"][label]["f1"]) if base else "n/a"
         lines.append(f"| {label} | {num(m['precision'])} | {num(m['recall'])} | {num(m['f1'])} | {b} | {m['support']} |")
     return "\n".join(lines)
+
+
+def coverage_table(calibration: dict) -> str:
+    """What each threshold keeps of the evaluated sentences, and how often those are right."""
+    lines = ["| threshold | sentences kept | share kept | accuracy of those kept |", "|---|---|---|---|"]
+    for row in calibration["coverage"]:
+        lines.append(f"| {row['threshold']:.2f} | {row['kept']} of {row['of']} | {row['share']:.1%} | {num(row['accuracy'])} |")
+    return "\n".join(lines)
+
+
+def calibration_effect_text(effect: dict, where: str) -> str:
+    """One plain sentence on whether the temperature helped on `where`: ECE and NLL before and after."""
+    ece, nll = effect["ece_after"] - effect["ece_before"], effect["nll_after"] - effect["nll_before"]
+    verdict = ("it helps" if ece <= 0 and nll <= 0 else "it makes calibration worse" if ece > 0 and nll > 0
+               else "it helps one measure and hurts the other")
+    return (f"on {where}, {verdict}: ECE {num(effect['ece_before'])} → {num(effect['ece_after'])}, "
+            f"NLL {num(effect['nll_before'])} → {num(effect['nll_after'])}")
+
+
+def calibration_places_text(metrics: dict) -> str:
+    """Where the temperature helps and where it does not, as one sentence: the test sentences,
+    and the sentences of the test articles in document mode when they were scored."""
+    places = [calibration_effect_text(metrics["calibration"], f"the {metrics['n']} test sentences")]
+    docs = (metrics.get("documents") or {}).get("calibration")
+    if docs:
+        places.append(calibration_effect_text(docs, f"the {docs['n']} sentences of the test articles (document mode)"))
+    text = "; ".join(places) + "."
+    return text[0].upper() + text[1:]
+
+
+def calibration_summary_text(metrics: dict, temperature: float) -> str:
+    """The card's one claim about calibration, from the figures (never "calibrated" unqualified)."""
+    if temperature == 1.0:
+        return "Scores are the model's softmax probabilities, not temperature-scaled (T = 1)."
+    fitted = metrics["run"].get("calibration_fitted_on") or "validation split"
+    return f"Scores are temperature-scaled (T = {num(temperature)}, fitted on the {fitted}). {calibration_places_text(metrics)}"

@@ -12,6 +12,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 
+# The thresholds of the coverage table: what `predict(..., threshold=t)` keeps, and how often it is right.
+COVERAGE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 # Far outside anything a real model needs; the bounds only keep the search finite.
 T_MIN, T_MAX = 0.05, 20.0
 N_BINS = 15
@@ -75,19 +77,46 @@ def expected_calibration_error(probs, gold, n_bins: int = N_BINS) -> float:
     return float(sum(b["count"] * abs(b["accuracy"] - b["confidence"]) for b in bins if b["count"]) / total)
 
 
+def coverage_table(probs, gold, thresholds=COVERAGE_THRESHOLDS) -> list[dict]:
+    """Per threshold: how many sentences keep a label (top probability at or above it, the rule
+    of `indosec.results.to_prediction`), their share, and the accuracy of those kept (None
+    when none is kept)."""
+    probs, gold = np.asarray(probs, dtype=np.float64), np.asarray(gold, dtype=int)
+    confidence = probs.max(axis=-1) if len(probs) else np.zeros(0)
+    correct = probs.argmax(axis=-1) == gold if len(probs) else np.zeros(0, dtype=bool)
+    table = []
+    for t in thresholds:
+        kept = confidence >= t
+        n = int(kept.sum())
+        table.append({"threshold": t, "kept": n, "of": len(gold), "share": n / len(gold) if len(gold) else 0.0,
+                      "accuracy": float(correct[kept].mean()) if n else None})
+    return table
+
+
+def calibration_effect(logits, gold, temperature: float, n_bins: int = N_BINS) -> dict:
+    """ECE and NLL of these logits before and after the temperature (a domain's own figures)."""
+    return {
+        "n": len(gold),
+        "ece_before": expected_calibration_error(calibrated_probabilities(logits, 1.0), gold, n_bins),
+        "ece_after": expected_calibration_error(calibrated_probabilities(logits, temperature), gold, n_bins),
+        "nll_before": negative_log_likelihood(logits, gold, 1.0) if len(gold) else None,
+        "nll_after": negative_log_likelihood(logits, gold, temperature) if len(gold) else None,
+    }
+
+
 def calibration_summary(eval_logits, eval_gold, temperature: float, *, fit_logits=None, fit_gold=None, n_bins: int = N_BINS) -> dict:
     """Before/after numbers for the report: ECE, NLL and reliability bins on the evaluated data,
     plus the NLL on the split T was fitted on when that split is given."""
     before = calibrated_probabilities(eval_logits, 1.0)
     after = calibrated_probabilities(eval_logits, temperature)
+    effect = calibration_effect(eval_logits, eval_gold, temperature, n_bins)
     summary = {
         "temperature": float(temperature), "n_bins": n_bins,
-        "ece_before": expected_calibration_error(before, eval_gold, n_bins),
-        "ece_after": expected_calibration_error(after, eval_gold, n_bins),
-        "nll_before": negative_log_likelihood(eval_logits, eval_gold, 1.0) if len(eval_gold) else None,
-        "nll_after": negative_log_likelihood(eval_logits, eval_gold, temperature) if len(eval_gold) else None,
+        **{k: effect[k] for k in ("ece_before", "ece_after", "nll_before", "nll_after")},
         "reliability_before": reliability_bins(before, eval_gold, n_bins),
         "reliability_after": reliability_bins(after, eval_gold, n_bins),
+        "coverage": coverage_table(after, eval_gold),
+        "max_score": float(after.max()) if len(after) else None,
     }
     if fit_logits is not None and len(fit_gold):
         summary["fit_nll_before"] = negative_log_likelihood(fit_logits, fit_gold, 1.0)

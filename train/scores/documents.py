@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from indosec.records import Row
+from indosec.results import ARTICLE_MIN_SCORE, ARTICLE_MIN_SENTENCES
 from indosec.text import normalize_text
+from train.scores.calibration import calibration_effect
 from train.scores.metrics import bootstrap_ci, classification_report
 
 
@@ -15,25 +17,31 @@ def evaluate_documents(clf, rows: list[Row], labels: list[str], *, baseline_pred
     """Document mode on whole labelled articles, as a user meets it: `predict_document` splits
     and labels each article. Each gold sentence takes the label of the predicted sentence that
     overlaps it most (`other` if the splitter dropped it). Returns sentence metrics within
-    articles, per-label article recall ("did we find the attack in this article?"), the
+    articles, per-label article recall ("did we find the attack in this article?") and
+    precision of the article's `labels` (the article rule of `indosec.results.article_labels`), the
     splitter's drops, merges and splits against the gold sentences, and the same sentence and
     article figures for `baseline_predict` (texts -> label ids) on the gold sentences."""
     other = labels.index("other") if "other" in labels else None
     gold, pred, base_texts = [], [], []
+    matched_gold, matched_probs = [], []  # gold sentences the splitter kept, and their probabilities
     per_article_gold, per_article_pred = [], []
     splitter = {"dropped": [], "merged": [], "split": []}
     for r in rows:
         f = r.fields
         doc = clf.predict_document(f["text"])
         spans = [(s.start, s.end, labels.index(s.label)) for s in doc.sentences]
+        probs = [[s.probabilities[lab] for lab in labels] for s in doc.sentences]
         g_ids, p_ids = [], []
         for s in f["sentences"]:
-            overlaps = [(min(b, s["end"]) - max(a, s["start"]), lab) for a, b, lab in spans if a < s["end"] and s["start"] < b]
+            overlaps = [(min(b, s["end"]) - max(a, s["start"]), lab, k) for k, (a, b, lab) in enumerate(spans) if a < s["end"] and s["start"] < b]
             if not overlaps:
                 splitter["dropped"].append(f"{f['id']}: {f['text'][s['start']:s['end']][:80]}")
             elif len(overlaps) > 1:
                 splitter["split"].append(f"{f['id']}: {f['text'][s['start']:s['end']][:80]}")
             g_ids.append(labels.index(s["label"]))
+            if overlaps:
+                matched_gold.append(g_ids[-1])
+                matched_probs.append(probs[max(overlaps)[2]])
             p_ids.append(max(overlaps)[1] if overlaps else other)
             base_texts.append(normalize_text(f["text"][s["start"]:s["end"]]))
         for a, b, _ in spans:
@@ -42,11 +50,15 @@ def evaluate_documents(clf, rows: list[Row], labels: list[str], *, baseline_pred
         gold += g_ids
         pred += p_ids
         per_article_gold.append(set(g_ids))
-        per_article_pred.append({lab for _, _, lab in spans})
+        per_article_pred.append({labels.index(lab) for lab in doc.labels})
     result = {
         "n_articles": len(rows), "n_sentences": len(gold),
+        # the model's articles are flagged by this rule; the baseline's (no scores) by any sentence
+        "article_rule": {"min_sentences": ARTICLE_MIN_SENTENCES, "min_score": ARTICLE_MIN_SCORE},
         "model": _document_scores(gold, pred, per_article_gold, per_article_pred, labels, other),
         "splitter": {k: {"count": len(v), "examples": v[:10]} for k, v in splitter.items()},
+        # whether the temperature helps on article sentences, which the sentence test split does not show
+        "calibration": _calibration_in_articles(matched_probs, matched_gold, getattr(clf, "temperature", 1.0)),
     }
     if baseline_predict is not None and gold:
         base = [int(x) for x in baseline_predict(base_texts)]
@@ -56,19 +68,34 @@ def evaluate_documents(clf, rows: list[Row], labels: list[str], *, baseline_pred
     return result
 
 
+def _calibration_in_articles(probs: list, gold: list[int], temperature: float) -> dict | None:
+    """ECE and NLL on the gold sentences of the articles before and after the temperature. The
+    raw logits are T * log(calibrated probabilities), up to a constant that softmax ignores."""
+    if not gold:
+        return None
+    logits = temperature * np.log(np.clip(np.asarray(probs, dtype=np.float64), 1e-12, None))
+    return {"temperature": temperature, **calibration_effect(logits, gold, temperature)}
+
+
 def _document_scores(gold, pred, gold_sets, pred_sets, labels, other) -> dict:
     scores = {k: v for k, v in classification_report(pred, gold, labels).items() if k in ("accuracy", "macro_f1", "weighted_f1", "per_class")}
     scores["ci"] = bootstrap_ci(gold, pred)
-    recall = {}
+    scores["article_recall"] = article_scores(gold_sets, pred_sets, labels, other)
+    return scores
+
+
+def article_scores(gold_sets: list[set], pred_sets: list[set], labels: list[str], other: int | None) -> dict:
+    """Per content label, over articles: how many contain it (a gold sentence has it), how
+    many of those were flagged with it (recall), and how many flagged ones contain it (precision)."""
+    scores = {}
     for k, lab in enumerate(labels):
         if k == other:
             continue
         having = [i for i, g in enumerate(gold_sets) if k in g]
         found = sum(1 for i in having if k in pred_sets[i])
         flagged = [i for i, p in enumerate(pred_sets) if k in p]
-        recall[lab] = {
+        scores[lab] = {
             "articles": len(having), "found": found, "recall": found / len(having) if having else None,
             "flagged": len(flagged), "precision": sum(1 for i in flagged if k in gold_sets[i]) / len(flagged) if flagged else None,
         }
-    scores["article_recall"] = recall
     return scores
