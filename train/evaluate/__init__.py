@@ -10,6 +10,7 @@ metrics.json has one key per section, each written by one call in `evaluate`:
     calibration            the temperature; ECE and NLL before and after it
     baseline               the TF-IDF baseline's scores (when there is data to train it on)
     documents              whole articles in document mode (when the data has articles)
+    user_data              the user's own labelled articles (data.extra_articles): "Your data"
     run                    what was evaluated on what, the data counts, the baseline's settings
     training               validation scores and the Trainer's choice of checkpoint (training only)
 
@@ -30,6 +31,7 @@ from train.scores.baseline import baseline_probabilities, baseline_summary, fit_
 from train.scores.calibration import calibrated_probabilities, calibration_summary, fit_temperature
 from train.scores.documents import evaluate_documents
 from train.scores.metrics import BOOTSTRAP_SEED, BREAKDOWN_FIELDS, CONFIDENCE, N_RESAMPLES, score_predictions
+from train.scores.user_data import score_user_data
 
 
 def evaluate(
@@ -68,6 +70,12 @@ def evaluate(
     if data.articles:
         predict = (lambda texts: baseline_probabilities(baseline, texts, len(labels)).argmax(-1)) if baseline is not None else None
         metrics["documents"] = evaluate_documents(clf, data.articles["test"], labels, baseline_predict=predict)
+    if data.user is not None:
+        texts = [e["text"] for e in data.user["test"]]
+        metrics["user_data"] = score_user_data(
+            calibrated_probabilities(clf.logits(texts), clf.temperature) if texts else None,
+            baseline_probabilities(baseline, texts, len(labels)) if baseline is not None and texts else None,
+            data.user, labels, data.user_files, seed=seed)
     metrics["run"] = {
         "model": name, "evaluated_on": evaluated_on, "backbone": backbone,
         "data_counts": {s: label_counts(ex, labels) for s, ex in data.sentences.items()},

@@ -15,6 +15,7 @@ from indosec.files import write_bytes_atomic, write_text_atomic
 from indosec.records import read_objects
 from train.render.plots import confusion_matrix_figure, figure_png, reliability_figure
 from train.render.tables import cell, ci, counts_table, num, overall_table, per_class_table
+from train.render.user_data import user_data_section
 from train.run_folder import Layout
 
 N_CONFIDENT_ERRORS = 20
@@ -52,6 +53,8 @@ def render_report(metrics: dict, rows: list[dict], config: dict | None = None) -
         parts.append(f"## By {field}\n\n" + breakdown_table(metrics, field, groups))
     if "documents" in metrics:
         parts.append("## Whole articles (document mode)\n\n" + documents_section(metrics["documents"]))
+    if "user_data" in metrics:
+        parts.append("## Your data\n\n" + user_data_section(metrics["user_data"]))
     parts += [
         "## Calibration\n\n" + calibration_text(metrics["calibration"], run) + "\n\n![reliability diagram](reliability.png)",
         f"## The {N_CONFIDENT_ERRORS} most confident errors\n\n" + confident_errors_table(rows),
