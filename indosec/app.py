@@ -154,9 +154,12 @@ def render(results: list[dict], problems: list[str], labels: list[str], threshol
     return f"<div>{legend}</div>{page}", summary_rows(docs, labels), jsonl, table, message
 
 
-def build_app(clf):
-    """The Gradio Blocks page for a loaded Classifier."""
+def build_app(clf, review=None):
+    """The Gradio Blocks page for a loaded Classifier: the Label tab, and the Review tab
+    (`indosec.review_app`), opened first when `review` (ReviewOptions) is given."""
     import gradio as gr
+
+    from indosec.review_app import ReviewOptions, review_tab
 
     labels = list(clf.labels)
     headers = ["article", "sentences", UNCERTAIN, *(f"{lab} share" for lab in labels)]
@@ -170,27 +173,32 @@ def build_app(clf):
         return render(results or [], problems or [], labels, threshold)
 
     with gr.Blocks(title="indosec: Indonesian security-news sentences") as page:
-        gr.Markdown("## indosec: every sentence of an article, labelled\nPaste an article or upload `.txt` (one article), "
-                    "`.jsonl` or `.csv` (one article per line or row, field `text`). Hover a sentence for its label and probability.")
-        with gr.Row():
-            paste = gr.Textbox(label="Article", lines=8, placeholder="Tempel artikel di sini ...")
-            files = gr.File(label="Files", file_count="multiple", file_types=list(SUFFIXES))
-        threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=f"Threshold: below it a sentence is marked '{UNCERTAIN}'")
-        button = gr.Button("Label", variant="primary")
-        message = gr.Markdown()
-        table = gr.Dataframe(headers=headers, label="Articles (sort from a column's ⋮ menu)", interactive=False)
-        articles_html = gr.HTML()
-        with gr.Row():
-            jsonl = gr.File(label="Download JSON Lines")
-            table_csv = gr.File(label="Download CSV")
-        results, problems = gr.State([]), gr.State([])
-        outputs = [articles_html, table, jsonl, table_csv, message]
-        button.click(run, [paste, files, threshold], [*outputs, results, problems], api_name="label")
-        threshold.release(rethreshold, [results, problems, threshold], outputs, api_name="threshold")
+        with gr.Tabs(selected="review" if review else "label"):
+            with gr.Tab("Label", id="label"):
+                gr.Markdown("## indosec: every sentence of an article, labelled\nPaste an article or upload `.txt` (one article), "
+                            "`.jsonl` or `.csv` (one article per line or row, field `text`). Hover a sentence for its label and probability.")
+                with gr.Row():
+                    paste = gr.Textbox(label="Article", lines=8, placeholder="Tempel artikel di sini ...")
+                    files = gr.File(label="Files", file_count="multiple", file_types=list(SUFFIXES))
+                threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=f"Threshold: below it a sentence is marked '{UNCERTAIN}'")
+                button = gr.Button("Label", variant="primary")
+                message = gr.Markdown()
+                table = gr.Dataframe(headers=headers, label="Articles (sort from a column's ⋮ menu)", interactive=False)
+                articles_html = gr.HTML()
+                with gr.Row():
+                    jsonl = gr.File(label="Download JSON Lines")
+                    table_csv = gr.File(label="Download CSV")
+                results, problems = gr.State([]), gr.State([])
+                outputs = [articles_html, table, jsonl, table_csv, message]
+                button.click(run, [paste, files, threshold], [*outputs, results, problems], api_name="label")
+                threshold.release(rethreshold, [results, problems, threshold], outputs, api_name="threshold")
+            with gr.Tab("Review", id="review"):
+                review_tab(clf, review or ReviewOptions(), read_articles)
     return page
 
 
-def serve(model: str, *, host: str = "127.0.0.1", port: int | None = None, **launch) -> None:
+def serve(model: str, *, host: str = "127.0.0.1", port: int | None = None, review=None, **launch) -> None:
     import indosec
+    from indosec.review_app import KEYS_JS
 
-    build_app(indosec.load(model)).launch(server_name=host, server_port=port, **launch)
+    build_app(indosec.load(model), review).launch(server_name=host, server_port=port, head=KEYS_JS, **launch)

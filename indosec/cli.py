@@ -6,6 +6,7 @@
     indosec predict --input - --format jsonl < sentences.jsonl
     indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
     indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
+    indosec review --model outputs/quickstart --articles berita.jsonl --out labels.jsonl   # the page's Review tab
 
 Output is JSON Lines (stdout unless --output): one object per sentence, in input order, with
 `line` (and `id` when the record has one) for files; one object per article for --document.
@@ -49,7 +50,7 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "app":
+    if args.command in ("app", "review"):
         return _app(args)
     try:
         return _predict(args)
@@ -91,6 +92,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     a.add_argument("--port", type=int, help="port (default: Gradio's, 7860 or the next free one)")
+    r = commands.add_parser("review", help="the app on its Review tab: correct the model's most doubtful sentences in your articles")
+    r.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
+    r.add_argument("--articles", nargs="*", default=[], help="article files (.txt one article; .jsonl/.csv one per line, field text)")
+    r.add_argument("--out", required=True, help="labels file: each decision is appended at once; reopening it resumes")
+    r.add_argument("--annotator", default=os.environ.get("USER", ""), help="your name, recorded with each label")
+    r.add_argument("--order", choices=("doubt", "random"), default="doubt", help="doubt: smallest margin between the top two labels first")
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int)
     return parser
 
 
@@ -104,9 +113,17 @@ def _app(args) -> int:
         print("indosec: error: the app needs Gradio: pip install 'indosec[app]'", file=sys.stderr)
         return EXIT_FAILED
     from indosec.app import serve
+    from indosec.review_app import ReviewOptions
 
+    review = None
+    if args.command == "review":
+        missing = [p for p in args.articles if not Path(p).is_file()]
+        if missing or not Path(args.out).resolve().parent.is_dir():
+            print(f"indosec: error: {missing[0] if missing else Path(args.out).parent}: no such file or folder", file=sys.stderr)
+            return EXIT_FAILED
+        review = ReviewOptions(args.out, list(args.articles), args.annotator, args.model, args.order)
     try:
-        serve(args.model, host=args.host, port=args.port)
+        serve(args.model, host=args.host, port=args.port, review=review)
     except (OSError, ValueError) as e:
         print(f"indosec: error: cannot load model {args.model!r}: {e}", file=sys.stderr)
         return EXIT_FAILED
