@@ -4,15 +4,18 @@ and how many of the user's labels the run used."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from train.render.tables import ci, num
 
 
 def user_data_section(section: dict) -> str:
     used = section["used"]
     lines = [
-        f"Your labelled articles ({', '.join(f'`{f}`' for f in section['files'])}), split by story: "
+        f"Your labelled articles ({', '.join(f'`{Path(f).name}`' for f in section['files'])}), split by story: "
         + ", ".join(f"{split} {u['sentences']} sentences ({u['articles']} articles)" for split, u in used.items())
-        + ". The train and validation sentences were trained and tuned on; the test ones are scored here.",
+        + ". The train and validation sentences were trained and tuned on (the baseline's too); the test ones are "
+        "scored here, model beside baseline.",
         "",
     ]
     if not section["n"]:
