@@ -103,9 +103,9 @@ class Session:
     def press(self, pressed: str) -> str:
         """Apply a key (1-5, enter, s, u) or a label name; returns what happened, for the page."""
         pressed = pressed.strip().lower()
+        item, self.on_screen = self.on_screen or self.current(), None  # the next key is for what `current` shows next
         if pressed in ("u", "undo"):
             return self.undo()
-        item = self.on_screen or self.current()
         if item is None:
             return "Nothing left to review."
         self.labels_file.refresh()
