@@ -170,9 +170,12 @@ def render(results: list[dict], problems: list[str], labels: list[str], threshol
     return f"<div>{legend}</div>{page}", summary_rows(docs, labels), jsonl, table, message
 
 
-def build_app(clf):
-    """The Gradio Blocks page for a loaded Classifier."""
+def build_app(clf, review=None):
+    """The Gradio Blocks page for a loaded Classifier: the Label tab, and the Review tab
+    (`indosec.review_app`), opened first when `review` (ReviewOptions) is given."""
     import gradio as gr
+
+    from indosec.review_app import ReviewOptions, review_tab
 
     labels = list(clf.labels)
     headers = ["article", "sentences", UNCERTAIN, *(f"{lab} share" for lab in labels)]
@@ -188,33 +191,38 @@ def build_app(clf):
         return (*render(results or [], problems or [], labels, threshold, folder), folder)
 
     with gr.Blocks(title="indosec: Indonesian security-news sentences") as page:
-        gr.Markdown("## indosec: every sentence of an article, labelled\nPaste an article or upload `.txt` (one article), "
-                    "`.jsonl` or `.csv` (one article per line or row, field `text`). Hover a sentence for its label and probability.")
-        with gr.Row():
-            paste = gr.Textbox(label="Article", lines=8, placeholder="Tempel artikel di sini ...")
-            files = gr.File(label="Files", file_count="multiple", file_types=list(SUFFIXES))
-        threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=f"Threshold: below it a sentence is marked '{UNCERTAIN}'")
-        button = gr.Button("Label", variant="primary")
-        message = gr.Markdown()
-        table = gr.Dataframe(headers=headers, label="Articles (sort from a column's ⋮ menu)", interactive=False)
-        articles_html = gr.HTML()
-        with gr.Row():
-            jsonl = gr.File(label="Download JSON Lines")
-            table_csv = gr.File(label="Download CSV")
-        results, problems, folder = gr.State([]), gr.State([]), gr.State(None)
-        outputs = [articles_html, table, jsonl, table_csv, message]
-        button.click(run, [paste, files, threshold, folder], [*outputs, results, problems, folder], api_name="label")
-        threshold.release(rethreshold, [results, problems, threshold, folder], [*outputs, folder], api_name="threshold")
+        with gr.Tabs(selected="review" if review else "label"):
+            with gr.Tab("Label", id="label"):
+                gr.Markdown("## indosec: every sentence of an article, labelled\nPaste an article or upload `.txt` (one article), "
+                            "`.jsonl` or `.csv` (one article per line or row, field `text`). Hover a sentence for its label and probability.")
+                with gr.Row():
+                    paste = gr.Textbox(label="Article", lines=8, placeholder="Tempel artikel di sini ...")
+                    files = gr.File(label="Files", file_count="multiple", file_types=list(SUFFIXES))
+                threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=f"Threshold: below it a sentence is marked '{UNCERTAIN}'")
+                button = gr.Button("Label", variant="primary")
+                message = gr.Markdown()
+                table = gr.Dataframe(headers=headers, label="Articles (sort from a column's ⋮ menu)", interactive=False)
+                articles_html = gr.HTML()
+                with gr.Row():
+                    jsonl = gr.File(label="Download JSON Lines")
+                    table_csv = gr.File(label="Download CSV")
+                results, problems, folder = gr.State([]), gr.State([]), gr.State(None)
+                outputs = [articles_html, table, jsonl, table_csv, message]
+                button.click(run, [paste, files, threshold, folder], [*outputs, results, problems, folder], api_name="label")
+                threshold.release(rethreshold, [results, problems, threshold, folder], [*outputs, folder], api_name="threshold")
+            with gr.Tab("Review", id="review"):
+                review_tab(clf, review or ReviewOptions(), read_articles)
     return page
 
 
-def serve(model: str, *, host: str = "127.0.0.1", port: int | None = None, **launch) -> None:
+def serve(model: str, *, host: str = "127.0.0.1", port: int | None = None, review=None, **launch) -> None:
     """Load `model` and serve the page until Ctrl-C. Gradio's own notes are silenced: they tell
     a developer what to pass to `launch()` (`share=True`), which a user of the command cannot."""
     import indosec
+    from indosec.review_app import KEYS_JS
 
-    page = build_app(indosec.load(model))
-    page.launch(server_name=host, server_port=port, quiet=True, prevent_thread_lock=True, **launch)
+    page = build_app(indosec.load(model), review)
+    page.launch(server_name=host, server_port=port, quiet=True, prevent_thread_lock=True, head=KEYS_JS, **launch)
     print(f"indosec app: {page.local_url} (Ctrl-C to stop)", flush=True)
     page.block_thread()
 

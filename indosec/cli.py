@@ -8,6 +8,7 @@
     indosec predict --document artikel.jsonl|.csv     # one article per line or row, as the app reads them
     indosec predict --document - < artikel.txt          # one article from standard input
     indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
+    indosec review --model outputs/quickstart --articles berita.jsonl --out labels.jsonl   # the page's Review tab
 
 Output is JSON Lines (stdout unless --output): one object per sentence, in input order, with
 `line` (and `id` and the row's other fields) for files; one object per article for --document,
@@ -55,7 +56,7 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "app":
+    if args.command in ("app", "review"):
         return _app(args)
     try:
         return _predict(args)
@@ -102,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     a.add_argument("--port", type=int, help="port (default: 7860 or the next free one; 0: any free port)")
+    r = commands.add_parser("review", help="the app on its Review tab: correct the model's most doubtful sentences in your articles")
+    r.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
+    r.add_argument("--articles", nargs="*", default=[], help="article files (.txt one article; .jsonl/.csv one per line, field text)")
+    r.add_argument("--out", required=True, help="labels file: each decision is appended at once; reopening it resumes")
+    r.add_argument("--annotator", default=os.environ.get("USER", ""), help="your name, recorded with each label")
+    r.add_argument("--order", choices=("doubt", "random"), default="doubt", help="doubt: smallest margin between the top two labels first")
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int, help="port (default: 7860 or the next free one; 0: any free port)")
     return parser
 
 
@@ -115,7 +124,15 @@ def _app(args) -> int:
         print("indosec: error: the app needs Gradio: pip install 'indosec[app]'", file=sys.stderr)
         return EXIT_FAILED
     from indosec.app import free_port, port_is_free, serve
+    from indosec.review_app import ReviewOptions
 
+    review = None
+    if args.command == "review":
+        missing = [p for p in args.articles if not Path(p).is_file()]
+        if missing or not Path(args.out).resolve().parent.is_dir():
+            print(f"indosec: error: {missing[0] if missing else Path(args.out).parent}: no such file or folder", file=sys.stderr)
+            return EXIT_FAILED
+        review = ReviewOptions(args.out, list(args.articles), args.annotator, args.model, args.order)
     # the port before the model loads: a taken port is the user's to change, not a load failure
     port = free_port(args.host) if args.port == 0 else args.port
     if port is not None and not port_is_free(args.host, port):
@@ -123,7 +140,7 @@ def _app(args) -> int:
               f"with --port {free_port(args.host)}, or --port 0 for any free one", file=sys.stderr)
         return EXIT_FAILED
     try:
-        serve(args.model, host=args.host, port=port)
+        serve(args.model, host=args.host, port=port, review=review)
     except (OSError, ValueError) as e:
         print(f"indosec: error: cannot load model {args.model!r}: {e}", file=sys.stderr)
         return EXIT_FAILED

@@ -80,6 +80,12 @@ class DataArgs:
     """Keep a seeded sample of N contrastive training sentences (null: all of them)."""
     contrast_dir: str | None = None
     """The contrast suite (suite.jsonl, rules.jsonl; train/data/contrast.py): only ever scored."""
+    extra_articles: list[str] = field(default_factory=list)
+    """A user's labels files (`indosec review --out`, see train/data/reviewed.py), added to the run:
+    split by story unless a file gives the split, and reported in the section "Your data"."""
+    extra_test_share: float = 0.3
+    extra_validation_share: float = 0.1
+    """Shares of the extra articles' stories held out for test and validation (a fixed seed draws them)."""
 
     def __post_init__(self):
         _require(len(self.labels) >= 2, "data.labels", self.labels, "at least two labels")
@@ -89,6 +95,8 @@ class DataArgs:
         for name in ("max_train_samples", "max_eval_samples", "max_article_train_samples"):
             value = getattr(self, name)
             _require(value is None or value > 0, f"data.{name}", value, "positive or null")
+        _require(0 <= self.extra_test_share and 0 <= self.extra_validation_share and self.extra_test_share + self.extra_validation_share < 1,
+                 "data.extra_test_share", (self.extra_test_share, self.extra_validation_share), "shares >= 0 whose sum (with validation) is below 1")
 
     def path(self, split: str) -> Path:
         return Path(self.data_dir) / getattr(self, f"{split}_file")

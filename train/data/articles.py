@@ -15,10 +15,10 @@ from pathlib import Path
 
 from indosec.document import split_sentences
 from indosec.records import Row
+from indosec.reviewed import ARTICLE_FIELDS, sentence_problems
 from indosec.text import normalize_text
 from train.data.validation import SPLITS, THEATRES, near_duplicates, raise_problems, read_labelled
 
-ARTICLE_FIELDS = ("id", "outlet_style", "theatre", "date", "story", "text", "sentences")
 OUTLET_STYLES = ("wire", "national_portal", "regional", "translated_state_media", "opinion", "partisan", "jihadist")
 NEAR_DUPLICATE_ARTICLE = 0.5  # Jaccard of word 5-gram sets: a rewrite of the same article
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -43,23 +43,10 @@ def check_article(row: Row, labels) -> list[str]:
             problems.append(f"unknown {name} {f[name]!r} (expected one of {', '.join(vocab)})")
     if not _DATE.fullmatch(str(f["date"])):
         problems.append(f"date {f['date']!r} is not YYYY-MM-DD")
-    text, last_end = f["text"], 0
+    text = f["text"]
     if not isinstance(text, str) or not isinstance(f["sentences"], list):
         return [f"{row.where}: text must be a string and sentences a list"]
-    for k, s in enumerate(f["sentences"], 1):
-        where = f"sentence {k}"
-        if not isinstance(s, dict) or not all(isinstance(s.get(x), int) for x in ("start", "end")):
-            problems.append(f"{where}: needs integer start and end")
-            continue
-        if not last_end <= s["start"] < s["end"] <= len(text):
-            problems.append(f"{where}: offsets {s['start']}-{s['end']} out of order or outside the text ({len(text)} characters)")
-        elif "text" in s and s["text"] != text[s["start"]:s["end"]]:
-            problems.append(f"{where}: text does not match the article at {s['start']}-{s['end']}")
-        if s.get("label") not in labels:
-            problems.append(f"{where}: unknown label {s.get('label')!r} (expected one of {', '.join(labels)})")
-        if not isinstance(s.get("hard", False), bool):
-            problems.append(f"{where}: hard={s.get('hard')!r}, expected true or false")
-        last_end = max(last_end, s["end"])
+    problems += sentence_problems(text, f["sentences"], labels)
     spans = [(s["start"], s["end"]) for s in f["sentences"] if isinstance(s, dict) and isinstance(s.get("start"), int)]
     for sp in split_sentences(text):
         if not any(a < sp.end and sp.start < b for a, b in spans):

@@ -16,6 +16,7 @@ from train.config import DataArgs
 from train.data.articles import article_examples, article_paths, validate_article_files
 from train.data.contrast import RULES_FILE, read_rules, suite_examples, validate_suite, where_texts
 from train.data.contrastive import validate_contrastive
+from train.data.reviewed import is_user_file, load_extra, read_user_sentences
 from train.data.sentences import to_examples, validate, validate_files
 from train.data.validation import SPLITS
 
@@ -39,6 +40,10 @@ class Splits:
     articles: dict[str, list[Row]] | None = None
     contrast: list[dict] | None = None
     rules: dict[str, dict] | None = None
+    user: dict[str, list[dict]] | None = None
+    """The sentences of the user's own articles (`data.extra_articles`) by split; their train and
+    validation sentences are also in `sentences`, their test ones only here (section "Your data")."""
+    user_files: list[str] | None = None
 
     def texts(self, split: str) -> list[str]:
         return [e["text"] for e in self.sentences.get(split, [])]
@@ -51,6 +56,19 @@ class Splits:
         """Labelled sentence files by split name, validated together (`validate_files`)."""
         rows = validate_files(paths, labels)
         return cls(list(labels), {split: to_examples(r, labels) for split, r in rows.items()}, dict(paths), evaluated=evaluated)
+
+    @classmethod
+    def for_evaluation(cls, paths: dict[str, Path], labels: list[str]) -> Splits:
+        """`python -m train.evaluate`: `paths["evaluated"]` is scored, the other paths train the
+        baseline. The evaluated file may be the project's sentence format, a review's labels
+        file, or text+label rows without ids (`train.data.reviewed.read_user_sentences`)."""
+        if not is_user_file(paths["evaluated"]):
+            return cls.from_files(paths, labels, evaluated="evaluated")
+        others = {split: path for split, path in paths.items() if split != "evaluated"}
+        sentences = {"evaluated": read_user_sentences(paths["evaluated"], labels)}
+        if others:
+            sentences |= {split: to_examples(r, labels) for split, r in validate_files(others, labels).items()}
+        return cls(list(labels), sentences, dict(paths), evaluated="evaluated")
 
 
 @dataclass
@@ -98,10 +116,16 @@ def load_splits(data_args: DataArgs, seed: int) -> Splits:
     if data.pairs:
         sentences["train"] += seeded_sample(to_examples(data.pairs["train"], labels), d.max_contrastive_train_samples, seed)
         sentences["validation"] += to_examples(data.pairs["validation"], labels)
-    # 3. the contrast suite is only scored
+    # 3. the user's own reviewed articles, split by story: train and validation join the rest
+    user = load_extra(d.extra_articles, labels, test_share=d.extra_test_share, validation_share=d.extra_validation_share,
+                      seed=EVAL_SAMPLE_SEED) if d.extra_articles else None
+    if user:
+        sentences["train"] += user["train"]
+        sentences["validation"] += user["validation"]
+    # 4. the contrast suite is only scored
     contrast = suite_examples(data.suite, labels) if data.suite is not None else None
     return Splits(labels, sentences, {split: d.path(split) for split in SPLITS}, articles=data.articles,
-                  contrast=contrast, rules=data.rules)
+                  contrast=contrast, rules=data.rules, user=user, user_files=list(d.extra_articles))
 
 
 def article_where_texts(articles: dict[str, list[Row]] | None, splits=("train", "validation")) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ metrics.json has one key per section, each written by one call in `evaluate`:
     documents              whole articles in document mode (when the data has articles)
     contrast               the contrast suite per rule and group, model beside baseline (when given)
     casing                 how often a label flips when the evaluated sentences are Title Case or capitals
+    user_data              the user's own labelled articles (data.extra_articles): "Your data"
     run                    what was evaluated on what, the data counts, the baseline's settings
     training               validation scores and the Trainer's choice of checkpoint (training only)
 
@@ -33,6 +34,7 @@ from train.scores.calibration import calibrated_probabilities, calibration_summa
 from train.scores.contrast import casing_flips, score_contrast
 from train.scores.documents import evaluate_documents
 from train.scores.metrics import BOOTSTRAP_SEED, BREAKDOWN_FIELDS, CONFIDENCE, N_RESAMPLES, score_predictions
+from train.scores.user_data import score_user_data
 
 
 def evaluate(
@@ -76,6 +78,12 @@ def evaluate(
     metrics["casing"] = {"model": casing_flips(lambda t: clf.logits(t).argmax(-1), data.texts(split), labels)}
     if predict is not None:
         metrics["casing"]["baseline"] = casing_flips(predict, data.texts(split), labels)
+    if data.user is not None:
+        texts = [e["text"] for e in data.user["test"]]
+        metrics["user_data"] = score_user_data(
+            calibrated_probabilities(clf.logits(texts), clf.temperature) if texts else None,
+            baseline_probabilities(baseline, texts, len(labels)) if baseline is not None and texts else None,
+            data.user, labels, data.user_files, seed=seed)
     metrics["run"] = {
         "model": name, "evaluated_on": evaluated_on, "backbone": backbone,
         "data_counts": {s: label_counts(ex, labels) for s, ex in data.sentences.items()},

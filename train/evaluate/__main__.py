@@ -2,10 +2,11 @@
 
     python -m train.evaluate --model outputs/quickstart --data data/test.jsonl --out outputs/quickstart-eval
 
-writes metrics.json, predictions.jsonl, report.md, confusion_matrix.png and reliability.png
-into `--out`. That folder is replaced as a whole, so it must be new, empty, or a report this
-command wrote earlier: a checkpoint, the current folder or a folder with other files is
-refused (train/run_folder.py, `check_report_folder`). The TF-IDF baseline is trained on `--train` (default:
+`--data` may also be a labels file written by `indosec review`, or any .jsonl/.csv of rows with
+`text` and `label` (no ids needed). It writes metrics.json, predictions.jsonl, report.md,
+confusion_matrix.png and reliability.png into `--out`. That folder is replaced as a whole, so it
+must be new, empty, or a report this command wrote earlier: a checkpoint, the current folder or a
+folder with other files is refused (train/run_folder.py, `check_report_folder`). The TF-IDF baseline is trained on `--train` (default:
 train.jsonl beside `--data`) and tuned on `--validation` (default: validation.jsonl beside it).
 """
 
@@ -48,7 +49,7 @@ def evaluate_checkpoint(model: str, data_path: str | Path, out: str | Path, *, t
             paths["validation"] = Path(validation_data)
     if len({p.resolve() for p in paths.values()}) < len(paths):
         raise DataError(f"the evaluated data and the baseline's training data must be different files: {', '.join(map(str, paths.values()))}")
-    data = Splits.from_files(paths, labels, evaluated="evaluated")
+    data = Splits.for_evaluation(paths, labels)
 
     # 3. evaluate and render into a folder that replaces `out` in one rename
     config = read_config(model)  # shown in report.md; the checkpoint's run_info.json keeps it
@@ -69,7 +70,8 @@ def _sibling(data: Path, name: str) -> Path | None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m train.evaluate", description=" ".join(__doc__.split("\n\n")[0].split()))  # the whole first paragraph
     parser.add_argument("--model", required=True, help="checkpoint folder or Hub id")
-    parser.add_argument("--data", required=True, type=Path, help="labelled sentences (.jsonl or .csv)")
+    parser.add_argument("--data", required=True, type=Path, help="labelled sentences (.jsonl or .csv): the project's format, "
+                        "a labels file from `indosec review`, or rows with text and label only")
     parser.add_argument("--out", required=True, type=Path, help="report folder: new, empty, or an earlier report of this command (replaced as a whole); "
                         "a checkpoint or a folder with other files is refused")
     parser.add_argument("--train", type=Path, help="baseline training data (default: train.jsonl beside --data)")

@@ -27,6 +27,7 @@ from indosec.lengths import policy_sentence, token_limit
 from train.backbones.multilingual_e5 import E5, describe, is_bundled
 from train.render.contrast import ABOUT, casing_table, contrast_rules_table, contrast_summary
 from train.render.tables import calibration_places_text, calibration_summary_text, ci, counts_table, coverage_table, num, overall_table, per_class_table
+from train.render.user_data import user_data_section
 from train.run_folder import METRICS, RUN_INFO, TRAIN_LOG, read_metrics
 
 TEMPLATE = "model_card.md.j2"
@@ -126,6 +127,7 @@ def render_card(
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters["num"], env.filters["ci"] = num, ci
+    env.filters["user_data"] = user_data_section
     ev, cfg = inputs["metrics"], inputs["config"]
     backbone, counts = cfg["model"]["model_name_or_path"], ev["run"]["data_counts"]
     temperature = float(inputs["model_config"].get("calibration_temperature") or 1.0)

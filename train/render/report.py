@@ -16,6 +16,7 @@ from indosec.records import read_objects
 from train.render.contrast import casing_section, contrast_section
 from train.render.plots import confusion_matrix_figure, figure_png, reliability_figure
 from train.render.tables import cell, ci, counts_table, num, overall_table, per_class_table
+from train.render.user_data import user_data_section
 from train.run_folder import Layout
 
 N_CONFIDENT_ERRORS = 20
@@ -57,6 +58,8 @@ def render_report(metrics: dict, rows: list[dict], config: dict | None = None) -
         parts.append("## Contrast suite\n\n" + contrast_section(metrics))
     if "casing" in metrics:
         parts.append("## Casing\n\n" + casing_section(metrics))
+    if "user_data" in metrics:
+        parts.append("## Your data\n\n" + user_data_section(metrics["user_data"]))
     parts += [
         "## Calibration\n\n" + calibration_text(metrics["calibration"], run) + "\n\n![reliability diagram](reliability.png)",
         f"## The {N_CONFIDENT_ERRORS} most confident errors\n\n" + confident_errors_table(rows),
