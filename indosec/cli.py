@@ -3,10 +3,8 @@
     indosec predict "Kedua negara sepakat memperkuat kerja sama intelijen." --model outputs/quickstart
     indosec predict --input sentences.txt|.jsonl|.csv --output out.jsonl [--text-column kalimat]
     cat sentences.txt | indosec predict             # standard input: one sentence per line
-    indosec predict --input - --format jsonl < sentences.jsonl
     indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
     indosec predict --document artikel.jsonl|.csv     # one article per line or row, as the app reads them
-    indosec predict --document - < artikel.txt          # one article from standard input
     indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
     indosec review --model outputs/quickstart --articles berita.jsonl --out labels.jsonl   # the page's Review tab
 
@@ -14,15 +12,13 @@ Output is JSON Lines (stdout unless --output): one object per sentence, in input
 `line` (and `id` and the row's other fields) for files; one object per article for --document,
 with `document` (the file), and for .jsonl/.csv also `line`, `id` and the other fields. An input
 field named like an output key (a `label` column) comes out as `input_<name>`.
-Files are streamed in chunks, so memory does not grow with the file, and each chunk is
-written and flushed before the next is read.
+Files are streamed in chunks, each written and flushed before the next is read.
 
-Standard input is read with `--input -`, or when no sentence, --input or --document is given
-and input is piped (not a terminal). It is plain text, one sentence per line, unless --format
-names jsonl or csv; --format also overrides a file's suffix.
+Standard input (`--input -`, `--document -`, or piped when no sentence or file is given) is one
+sentence per line unless --format names jsonl or csv; --format also overrides a file's suffix.
 
-CSV files may be comma-, semicolon- (Excel in an Indonesian locale) or tab-separated: the
-delimiter is detected from the header and printed, or set with --delimiter.
+CSV files may be comma-, semicolon- (Excel in an Indonesian locale) or tab-separated (detected
+from the header and printed, or set with --delimiter).
 
 Exit status: 0 all input labelled; 1 some input was bad (each bad line is reported on stderr
 as `file:line: what`, the good lines are all written); 2 nothing could be done (bad
@@ -48,6 +44,7 @@ from indosec.classifier import check_device, check_text, load
 from indosec.articles import article_records
 from indosec.records import DELIMITERS, FORMATS, STDIN, SUFFIX_FORMATS, InputError, Record, Source, open_source, read_records
 from indosec.results import check_threshold
+from indosec.review_app import ReviewOptions, add_review_command
 from indosec.locate import HubUnavailable
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
@@ -99,18 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
     p.add_argument("--batch-size", type=int, default=32, help="sentences per model call (default: 32); lower it if memory runs out")
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --input and --document")
-    a = commands.add_parser("app", help="a local page: paste or upload articles, see every sentence highlighted")
-    a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
-    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
-    a.add_argument("--port", type=int, help="port (default: 7860 or the next free one; 0: any free port)")
-    r = commands.add_parser("review", help="the app on its Review tab: correct the model's most doubtful sentences in your articles")
-    r.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
-    r.add_argument("--articles", nargs="*", default=[], help="article files (.txt one article; .jsonl/.csv one per line, field text)")
-    r.add_argument("--out", required=True, help="labels file: each decision is appended at once; reopening it resumes")
-    r.add_argument("--annotator", default=os.environ.get("USER", ""), help="your name, recorded with each label")
-    r.add_argument("--order", choices=("doubt", "random"), default="doubt", help="doubt: smallest margin between the top two labels first")
-    r.add_argument("--host", default="127.0.0.1")
-    r.add_argument("--port", type=int, help="port (default: 7860 or the next free one; 0: any free port)")
+    for a in (commands.add_parser("app", help="a local page: paste or upload articles, see every sentence highlighted"),
+              add_review_command(commands)):
+        a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
+        a.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+        a.add_argument("--port", type=int, help="port (default: 7860 or the next free one; 0: any free port)")
     return parser
 
 
@@ -124,15 +114,12 @@ def _app(args) -> int:
         print("indosec: error: the app needs Gradio: pip install 'indosec[app]'", file=sys.stderr)
         return EXIT_FAILED
     from indosec.app import free_port, port_is_free, serve
-    from indosec.review_app import ReviewOptions
 
-    review = None
-    if args.command == "review":
-        missing = [p for p in args.articles if not Path(p).is_file()]
-        if missing or not Path(args.out).resolve().parent.is_dir():
-            print(f"indosec: error: {missing[0] if missing else Path(args.out).parent}: no such file or folder", file=sys.stderr)
-            return EXIT_FAILED
-        review = ReviewOptions(args.out, list(args.articles), args.annotator, args.model, args.order)
+    try:
+        review = ReviewOptions.from_args(args) if args.command == "review" else None
+    except ValueError as e:
+        print(f"indosec: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
     # the port before the model loads: a taken port is the user's to change, not a load failure
     port = free_port(args.host) if args.port == 0 else args.port
     if port is not None and not port_is_free(args.host, port):
@@ -159,15 +146,12 @@ def _predict(args) -> int:
         raise InputError("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
     if args.batch_size < 1:
         raise InputError(f"--batch-size must be at least 1, got {args.batch_size}")
-    try:
-        check_threshold(args.threshold)
-    except ValueError as e:
-        raise InputError(f"--threshold: {e}")
-    if args.device is not None:
+    for option, check, value in (("--threshold", check_threshold, args.threshold), ("--device", check_device, args.device)):
         try:
-            check_device(args.device)
+            if value is not None:
+                check(value)
         except ValueError as e:
-            raise InputError(f"--device: {e}")
+            raise InputError(f"{option}: {e}") from None
     for i, text in enumerate(args.texts, 1):
         try:
             check_text(text)

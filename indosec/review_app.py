@@ -13,7 +13,9 @@ Keys (when the focus is not in a text box): 1-5 a label, Enter accepts, S skips,
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indosec.records import SUFFIXES
 from indosec.review import Session, item_html, queue
@@ -43,6 +45,24 @@ class ReviewOptions:
     annotator: str = ""
     checkpoint: str = ""
     order: str = "doubt"
+
+    @classmethod
+    def from_args(cls, args) -> ReviewOptions:
+        """From `indosec review`'s arguments; ValueError naming a missing file or folder."""
+        missing = [p for p in args.articles if not Path(p).is_file()]
+        if missing or not Path(args.out).resolve().parent.is_dir():
+            raise ValueError(f"{missing[0] if missing else Path(args.out).parent}: no such file or folder")
+        return cls(args.out, list(args.articles), args.annotator, args.model, args.order)
+
+
+def add_review_command(commands):
+    """`indosec review`'s own arguments (the model, host and port are the app's)."""
+    r = commands.add_parser("review", help="the app on its Review tab: correct the model's most doubtful sentences in your articles")
+    r.add_argument("--articles", nargs="*", default=[], help="article files (.txt one article; .jsonl/.csv one per line, field text)")
+    r.add_argument("--out", required=True, help="labels file: each decision is appended at once; reopening it resumes")
+    r.add_argument("--annotator", default=os.environ.get("USER", ""), help="your name, recorded with each label")
+    r.add_argument("--order", choices=("doubt", "random"), default="doubt", help="doubt: smallest margin between the top two labels first")
+    return r
 
 
 def review_tab(clf, options: ReviewOptions, read_articles) -> None:

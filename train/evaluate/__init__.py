@@ -31,10 +31,9 @@ from train.data.splits import Splits, label_counts
 from train.run_folder import Layout
 from train.scores.baseline import baseline_probabilities, baseline_summary, fit_baseline
 from train.scores.calibration import calibrated_probabilities, calibration_summary, fit_temperature
-from train.scores.contrast import casing_flips, score_contrast
+from train.evaluate.sections import casing_section, contrast_section, user_data_section
 from train.scores.documents import evaluate_documents
 from train.scores.metrics import BOOTSTRAP_SEED, BREAKDOWN_FIELDS, CONFIDENCE, N_RESAMPLES, score_predictions
-from train.scores.user_data import score_user_data
 
 
 def evaluate(
@@ -75,15 +74,9 @@ def evaluate(
         metrics["documents"] = evaluate_documents(clf, data.articles["test"], labels, baseline_predict=predict)
     if data.contrast:
         metrics["contrast"] = contrast_section(clf, data, predict)
-    metrics["casing"] = {"model": casing_flips(lambda t: clf.logits(t).argmax(-1), data.texts(split), labels)}
-    if predict is not None:
-        metrics["casing"]["baseline"] = casing_flips(predict, data.texts(split), labels)
+    metrics["casing"] = casing_section(clf, data, predict)
     if data.user is not None:
-        texts = [e["text"] for e in data.user["test"]]
-        metrics["user_data"] = score_user_data(
-            calibrated_probabilities(clf.logits(texts), clf.temperature) if texts else None,
-            baseline_probabilities(baseline, texts, len(labels)) if baseline is not None and texts else None,
-            data.user, labels, data.user_files, seed=seed)
+        metrics["user_data"] = user_data_section(clf, baseline, data, seed=seed)
     metrics["run"] = {
         "model": name, "evaluated_on": evaluated_on, "backbone": backbone,
         "data_counts": {s: label_counts(ex, labels) for s, ex in data.sentences.items()},
@@ -97,15 +90,6 @@ def evaluate(
     # 4. the files
     layout.write(metrics, prediction_rows(examples, labels, probs, baseline_probs))
     return metrics
-
-
-def contrast_section(clf, data: Splits, baseline_predict=None) -> dict:
-    """The contrast suite scored for the model and, when there is one, the baseline."""
-    texts = [e["text"] for e in data.contrast]
-    section = {"model": score_contrast(clf.logits(texts).argmax(-1), data.contrast, data.labels, data.rules), "rules": data.rules}
-    if baseline_predict is not None:
-        section["baseline"] = score_contrast(baseline_predict(texts), data.contrast, data.labels, data.rules)
-    return section
 
 
 def _store_temperature(model: str | Path, temperature: float) -> float:
