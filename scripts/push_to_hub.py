@@ -3,8 +3,10 @@
     python scripts/push_to_hub.py outputs/indobert-base --repo-id my-org/indosec-indobert [--private] [--revision BRANCH] [--dry-run]
     python scripts/push_to_hub.py outputs/indobert-base --repo-id my-org/indosec-indobert --space my-org/indosec-app [--dry-run]
 
---space also writes `<folder>-space/` (app.py, requirements.txt pinned to this release,
-README.md with the Space's metadata pointing at the model repo), validates it and uploads it.
+--space also writes `<folder>-space/` (app.py, a copy of the indosec package, since no package
+index serves it, requirements.txt with its dependencies, README.md with the Space's metadata
+pointing at the model repo), validates it and uploads it. A dry run writes it to a temporary
+folder instead, and says where.
 
 A checkpoint whose test macro-F1 is below its own TF-IDF baseline's is refused; with
 --allow-below-baseline it is uploaded, and its card is re-rendered to say so.
@@ -17,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
+import indosec
 from indosec.files import write_text_atomic
 from train.publish.hub import HubError, ValidationError, check_repo_id, find_token, is_below_baseline, push, upload_plan, validate_checkpoint
 from train.publish.space import check_space_id, gradio_version, validate_space, write_space
@@ -53,9 +57,13 @@ def main(argv=None) -> int:
         space = None
         if args.space:
             space_id = check_space_id(args.space)
-            space = write_space(args.folder.parent / f"{args.folder.name}-space", repo_id, space_id)
+            # a dry run leaves nothing beside the checkpoint
+            space = Path(tempfile.mkdtemp(prefix=f"{args.folder.name}-space-")) if args.dry_run else args.folder.parent / f"{args.folder.name}-space"
+            write_space(space, repo_id, space_id)
             validate_space(space, repo_id)
-            print(f"Space written to {space} and validated: Gradio {gradio_version()}, loads {repo_id}")
+            print(f"Space written to {space}{' (a temporary folder: this is a dry run)' if args.dry_run else ''} and validated: "
+                  f"Gradio {gradio_version()}, loads {repo_id}; it carries its own copy of indosec {indosec.__version__} "
+                  "(no package index serves indosec) and installs the rest from PyPI")
         if args.dry_run:
             _print_plan("Dry run: would upload", args.folder, plan, where)
             if space:

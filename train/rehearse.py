@@ -19,6 +19,7 @@ a few whole articles and samples of the sentences, not all of data/.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -80,6 +81,9 @@ def main(argv=None) -> int:
     parser.add_argument("--eval-samples", type=int, default=64, help="validation and test sentences scored")
     parser.add_argument("--articles", type=int, default=4, help="whole articles per split, from data/articles/")
     args = parser.parse_args(argv)
+    # the fast-mode stage needs the `fast` extra: say so now, not after minutes of training
+    if importlib.util.find_spec("onnxruntime") is None:
+        raise SystemExit("error: the rehearsal checks fast mode, which needs ONNX Runtime: pip install -e \".[train,fast]\" (the README's GPU-box step 1)")
     from train.backbones.indobert_shaped import INDOBERT_BASE, build_indobert_shaped
     from train.backbones.tiny_bert import corpus
 

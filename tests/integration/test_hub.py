@@ -1,10 +1,16 @@
 """scripts/push_to_hub.py up to the network: validation, dry run, and the calls it makes to
 huggingface_hub's HfApi (patched here, so nothing leaves the machine)."""
 
+import importlib.metadata
 import importlib.util
 import json
 import logging
+import re
 import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import httpx2
@@ -184,14 +190,19 @@ def test_a_refused_upload_is_explained_without_the_token(checkpoint, hub, monkey
     assert code == 1 and "Hub error 403" in err and "cannot write to 'other-org'" in err
 
 
-def test_space_dry_run_writes_a_valid_space_folder_and_sends_nothing(checkpoint, hub, capsys, caplog):
+def test_space_dry_run_writes_a_valid_space_folder_and_sends_nothing(checkpoint, hub, capsys, caplog, monkeypatch, tmp_path):
+    """The dry run writes the Space to a temporary folder, says where, and says that the Space
+    carries its own indosec, which no package index serves; nothing is written beside the checkpoint."""
     pytest.importorskip("gradio")
     from train.publish.space import validate_space
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     code, out, err = run_script(capsys, caplog, checkpoint, "--repo-id", "my-org/indosec-tiny", "--space", "my-org/indosec-app", "--dry-run")
     assert code == 0, err
-    space = checkpoint.parent / "tiny-space"
-    assert sorted(p.name for p in space.iterdir()) == ["README.md", "app.py", "requirements.txt"]
+    assert not (checkpoint.parent / "tiny-space").exists()
+    space = Path(re.search(r"Space written to (\S+) \(a temporary folder: this is a dry run\)", out).group(1))
+    assert space.parent == tmp_path and "(no package index serves indosec)" in out
+    assert sorted(p.name for p in space.iterdir()) == ["README.md", "app.py", "indosec", "requirements.txt"]
     validate_space(space, "my-org/indosec-tiny")
     assert "my-org/indosec-app (Space, Gradio SDK)" in out and hub.calls == []
     meta, _ = front_matter((space / "README.md").read_text())
@@ -199,16 +210,33 @@ def test_space_dry_run_writes_a_valid_space_folder_and_sends_nothing(checkpoint,
     compile((space / "app.py").read_text(), "app.py", "exec")
 
 
+def test_the_space_installs_only_what_an_index_serves_and_imports_its_own_indosec(tmp_path):
+    """requirements.txt: indosec's dependencies and Gradio, never indosec itself (no index serves
+    it); the Space's `import indosec` finds the copy beside app.py."""
+    pytest.importorskip("gradio")
+    from train.publish.space import write_space
+
+    space = write_space(tmp_path / "space", "my-org/indosec-tiny", "my-org/indosec-app")
+    requirements = (space / "requirements.txt").read_text().split()
+    assert not [r for r in requirements if r.startswith("indosec")]
+    assert {"torch>=2.1", "gradio==" + importlib.metadata.version("gradio")} <= set(requirements)
+    found = subprocess.run([sys.executable, "-c", "import indosec; print(indosec.__file__)"], cwd=space, capture_output=True, text=True, check=True)
+    assert Path(found.stdout.strip()) == space / "indosec" / "__init__.py"
+
+
 def test_a_broken_space_is_refused_with_each_problem(checkpoint, tmp_path):
     pytest.importorskip("gradio")
     from train.publish.space import validate_space, write_space
 
     space = write_space(tmp_path / "space", "my-org/indosec-tiny", "my-org/indosec-app")
-    (space / "requirements.txt").write_text("indosec\ngradio\n")
+    (space / "requirements.txt").write_text("indosec[app]==0.1.0\ngradio\n")
+    shutil.rmtree(space / "indosec")
     (space / "app.py").write_text("import indosec\nindosec.load(\n")
     with pytest.raises(ValidationError) as err:
         validate_space(space, "my-org/indosec-tiny")
-    assert "app.py:" in str(err.value) and "must pin indosec[app]==" in str(err.value) and "must pin gradio==" in str(err.value)
+    message = str(err.value)
+    assert "app.py:" in message and "must list torch>=2.1" in message and "must list gradio==" in message
+    assert "asks for indosec, which no package index serves" in message and "indosec/: missing" in message
 
 
 def test_space_upload_creates_a_gradio_space_after_the_model(checkpoint, hub, capsys, caplog):

@@ -56,3 +56,17 @@ def test_compare_fast_fails_outside_its_tolerance(tmp_path, monkeypatch, capsys,
     monkeypatch.setattr(indosec, "load", lambda model, fast=False, **k: StandIn(flipped if fast else 0))
     assert compare_fast.main(["checkpoint", "--data", str(data)]) == status
     assert ("NOT within" in capsys.readouterr().out) == bool(status)
+
+
+def test_compare_fast_without_the_fast_extra_says_what_to_install_in_one_line(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "test.jsonl"
+    data.write_text(json.dumps({"id": "1", "text": "kalimat", "label": "other"}) + "\n")
+
+    def load(model, fast=False, **kwargs):
+        if fast:
+            raise ImportError(indosec.fast.FAST_EXTRA_HINT)
+        return None
+
+    monkeypatch.setattr(indosec, "load", load)
+    assert compare_fast.main(["checkpoint", "--data", str(data)]) == 2
+    assert capsys.readouterr().err == f"error: {indosec.fast.FAST_EXTRA_HINT}\n"

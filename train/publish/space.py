@@ -2,18 +2,22 @@
 `scripts/push_to_hub.py --space org/name` writes the folder, validates it and uploads it
 (`train.publish.hub.push(..., repo_type="space")`).
 
-The folder holds `app.py` (loads the model repo by id, builds `indosec.app`), `requirements.txt`
-(this release of indosec with the app extra, and the Gradio the Space's SDK runs) and
-`README.md` (the Space's metadata: Gradio SDK and version, app file, the model repo).
+The folder holds `app.py` (loads the model repo by id, builds `indosec.app`), `indosec/` (a
+copy of this release's inference package: no package index serves indosec, so the Space carries
+it, and `app.py` imports it from beside itself), `requirements.txt` (indosec's own dependencies
+and the Gradio the Space's SDK runs, all from PyPI) and `README.md` (the Space's metadata: Gradio
+SDK and version, app file, the model repo).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from importlib import metadata
 from pathlib import Path
 
 from huggingface_hub import SpaceCard, SpaceCardData
+from packaging.requirements import Requirement
 
 import indosec
 from train.publish.hub import HubError, ValidationError, check_repo_id
@@ -34,6 +38,18 @@ def gradio_version() -> str:
         raise HubError("--space needs Gradio to pin its version: pip install 'indosec[app]'") from None
 
 
+def space_requirements() -> list[str]:
+    """requirements.txt of the Space: what indosec and its app extra need, without indosec itself
+    (the Space carries its copy); from the installed indosec's metadata, the same pins as pyproject.toml."""
+    needs = []
+    for line in metadata.requires("indosec") or []:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate({"extra": "app"}):
+            req.marker = None
+            needs.append(str(req))
+    return needs
+
+
 def write_space(folder: str | Path, model_repo: str, space_id: str) -> Path:
     """Write the Space folder for `model_repo`; returns it."""
     folder = Path(folder)
@@ -41,7 +57,9 @@ def write_space(folder: str | Path, model_repo: str, space_id: str) -> Path:
     title = space_id.split("/")[-1]
     gradio = gradio_version()
     (folder / "app.py").write_text(APP.format(title=title, model=model_repo), encoding="utf-8")
-    (folder / "requirements.txt").write_text(f"indosec[app]=={indosec.__version__}\ngradio=={gradio}\n", encoding="utf-8")
+    shutil.rmtree(folder / "indosec", ignore_errors=True)
+    shutil.copytree(Path(indosec.__file__).parent, folder / "indosec", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (folder / "requirements.txt").write_text("\n".join(space_requirements()) + "\n", encoding="utf-8")
     card = SpaceCard.from_template(
         SpaceCardData(title=title, sdk="gradio", sdk_version=gradio, app_file="app.py", models=[model_repo],
                       license="apache-2.0", tags=["indonesian", "security", "news", "text-classification"]),
@@ -55,7 +73,8 @@ def write_space(folder: str | Path, model_repo: str, space_id: str) -> Path:
 
 
 def validate_space(folder: str | Path, model_repo: str) -> None:
-    """The checks the Hub would fail on later, made now: metadata, app file, pinned requirements."""
+    """The checks the Hub would fail on later, made now: metadata, app file, indosec's copy and
+    requirements that an index serves."""
     folder, problems = Path(folder), []
     try:
         meta = SpaceCard.load(folder / "README.md").data.to_dict()
@@ -74,9 +93,13 @@ def validate_space(folder: str | Path, model_repo: str) -> None:
     except (OSError, SyntaxError) as e:
         problems.append(f"{app.name}: {e}")
     requirements = (folder / "requirements.txt").read_text(encoding="utf-8") if (folder / "requirements.txt").is_file() else ""
-    for pin in (f"indosec[app]=={indosec.__version__}", f"gradio=={gradio_version()}"):
-        if not re.search(rf"^{re.escape(pin)}$", requirements, re.MULTILINE):
-            problems.append(f"requirements.txt: must pin {pin}")
+    for need in space_requirements():
+        if not re.search(rf"^{re.escape(need)}$", requirements, re.MULTILINE):
+            problems.append(f"requirements.txt: must list {need}")
+    if re.search(r"^indosec\b", requirements, re.MULTILINE):
+        problems.append("requirements.txt: asks for indosec, which no package index serves (the Space carries its copy in indosec/)")
+    if not (folder / "indosec" / "__init__.py").is_file():
+        problems.append("indosec/: missing; app.py imports the Space's own copy of indosec")
     if problems:
         raise ValidationError(f"{folder} is not a working Space:\n  " + "\n  ".join(problems))
 
