@@ -22,6 +22,7 @@ def test_the_first_fast_load_says_it_is_preparing_the_model_once(tmp_path, monke
         (out_dir / "model.onnx").write_bytes(b"onnx")
         return out_dir / "model.onnx"
 
+    monkeypatch.setenv("INDOSEC_CACHE", str(tmp_path / "cache"))  # not the session's: other tests count its exports
     monkeypatch.setattr(fast, "_import_onnxruntime", lambda: None)
     monkeypatch.setattr(fast.AutoModelForSequenceClassification, "from_pretrained", lambda *a, **k: "model")
     monkeypatch.setattr(fast, "export_int8", export)
