@@ -47,7 +47,7 @@ def test_a_run_with_extra_articles_reports_your_data(tiny_bert, tmp_path):
     assert f"test {user['n']} sentences ({user['used']['test']['articles']} articles)" in report
     # the user's test sentences were not trained on
     train_counts = metrics["run"]["data_counts"]["train"]
-    assert sum(train_counts.values()) == 200 + 50 + user["used"]["train"]["sentences"]
+    assert sum(train_counts.values()) == 200 + 50 + 50 + user["used"]["train"]["sentences"]  # tiny.yaml: sentences, article sentences, pairs
 
 
 def test_evaluate_takes_a_labels_file_and_a_text_label_file_without_ids(tiny_run, tmp_path):
