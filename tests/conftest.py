@@ -34,6 +34,13 @@ SESSION_OVERRIDES = (
 )
 
 
+# The project's data folders, by absolute path (tests run from any directory).
+DATA_OVERRIDES = (
+    f"data.data_dir={ROOT / 'data'}", f"data.article_dir={ROOT / 'data' / 'articles'}",
+    f"data.contrastive_dir={ROOT / 'data' / 'contrastive'}", f"data.contrast_dir={ROOT / 'data' / 'contrast'}",
+)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def indosec_cache(tmp_path_factory) -> Path:
     """fast=True and the bundled backbone cache what they build; tests keep it out of ~/.cache."""
@@ -48,9 +55,7 @@ def tiny_config(model_path, output_dir, *overrides):
 
     return load_config(
         [ROOT / "configs" / "tiny.yaml"],
-        [f"model.model_name_or_path={model_path}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}",
-         f"data.article_dir={ROOT / 'data' / 'articles'}", f"data.contrastive_dir={ROOT / 'data' / 'contrastive'}",
-         f"data.contrast_dir={ROOT / 'data' / 'contrast'}", *overrides],
+        [f"model.model_name_or_path={model_path}", f"train.output_dir={output_dir}", *DATA_OVERRIDES, *overrides],
     )
 
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, SESSION_OVERRIDES
+from tests.conftest import DATA_OVERRIDES, ROOT, SESSION_OVERRIDES
 from train.run_folder import RUN_INFO, RunFolder
 
 pytestmark = pytest.mark.slow
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.slow
 
 def _command(backbone, output_dir):
     """The command the session run stands for (tests/conftest.py, `tiny_run`), with another output_dir."""
-    overrides = [f"model.model_name_or_path={backbone}", f"train.output_dir={output_dir}", f"data.data_dir={ROOT / 'data'}",
-                 f"data.article_dir={ROOT / 'data' / 'articles'}", *SESSION_OVERRIDES]
+    overrides = [f"model.model_name_or_path={backbone}", f"train.output_dir={output_dir}", *DATA_OVERRIDES, *SESSION_OVERRIDES]
     return [sys.executable, "-m", "train", str(ROOT / "configs" / "tiny.yaml"), *overrides]
 
 
