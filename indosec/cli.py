@@ -85,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, help="below this probability the label is null")
     p.add_argument("--fast", action="store_true", help="int8 ONNX Runtime on the CPU (pip install 'indosec[fast]')")
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=int, help="sentences per model call (default: 32; 8 with --fast)")
+    p.add_argument("--threads", type=int, help="CPU threads for the model (default: the physical cores, or $OMP_NUM_THREADS)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --input files")
     a = commands.add_parser("app", help="a local page: paste or upload articles, see every sentence highlighted")
     a.add_argument("--model", default=os.environ.get("INDOSEC_MODEL"), help="checkpoint folder or Hub id (default: $INDOSEC_MODEL)")
@@ -122,8 +123,10 @@ def _predict(args) -> int:
         raise InputError("give sentences, --input FILE or --document FILE (exactly one of them), or pipe sentences in")
     if not args.model:
         raise InputError("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
-    if args.batch_size < 1:
+    if args.batch_size is not None and args.batch_size < 1:
         raise InputError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.threads is not None and args.threads < 1:
+        raise InputError(f"--threads must be at least 1, got {args.threads}")
     try:
         check_threshold(args.threshold)
     except ValueError as e:
@@ -156,7 +159,8 @@ def _predict(args) -> int:
 
     # 2. the model
     try:
-        clf = load(args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast)
+        options = {"batch_size": args.batch_size} if args.batch_size else {}
+        clf = load(args.model, revision=args.revision, device=args.device, fast=args.fast, threads=args.threads, **options)
     except ImportError as e:
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -196,7 +200,7 @@ def _predict(args) -> int:
 def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source: str, progress=None) -> tuple[int, int]:
     """Label good records chunk by chunk, in input order; report bad ones. Returns the
     numbers of bad and of labelled records."""
-    chunk_size = clf.batch_size * 8  # enough to sort by length, small enough to stream
+    chunk_size = clf.sort_window  # sorted by token length within it (Classifier.logits); nothing more is held
     chunk, bad, good, last_line = [], 0, 0, 0
     for record in records:
         if record.text is not None:

@@ -38,3 +38,44 @@ def test_indobert_base_size_has_indobert_base_shape():
     config = model.config
     assert (config.num_hidden_layers, config.hidden_size, config.num_attention_heads, config.intermediate_size, config.vocab_size) == (12, 768, 12, 3072, 50000)
     assert 124e6 < model.num_parameters() < 125e6  # indobenchmark/indobert-base-p1: 124.4M plus the 5-way head
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_predict_alternates_the_variants_and_writes_a_record_the_table_is_printed_from(tiny_run, tmp_path, capsys):
+    """scripts/bench_predict.py on the tiny model: every variant timed once per repeat, best and
+    median from those runs, the machine, threads and versions recorded (no speed is asserted)."""
+    bench_predict = _script("bench_predict")
+    fast_file = __import__("indosec").load(str(tiny_run[0]), fast=True).backend.path
+    record_path = tmp_path / "bench.json"
+    bench_predict.main([str(tiny_run[0]), "--sizes", "6", "10", "--repeats", "2", "--latency-samples", "2", "--threads", "1",
+                        "--onnx", f"before={fast_file}", "--json", str(record_path)])
+    printed = capsys.readouterr().out
+    record = __import__("json").loads(record_path.read_text(encoding="utf-8"))
+    assert list(record["sizes"]) == ["6", "10"]
+    for size, variants in record["sizes"].items():
+        assert list(variants) == ["pipeline-default", "pipeline-batch32", "indosec-fp32", "indosec-fast", "before"]
+        for r in variants.values():
+            assert len(r["seconds"]) == 2
+            assert r["best_sent_per_s"] == pytest.approx(int(size) / min(r["seconds"]))
+            assert r["best_sent_per_s"] >= r["median_sent_per_s"]
+    env = record["environment"]
+    assert env["threads"] == 1 and {"torch", "transformers", "onnxruntime", "python"} <= set(env["versions"]) and env["machine"]["cpu"]
+    assert set(record["ratios"]["6"]) == {"pipeline-default", "before"}
+    assert bench_predict.markdown_table(record) in printed
+    bench_predict.main(["--table", str(record_path)])
+    assert capsys.readouterr().out.strip() == bench_predict.markdown_table(record)
+
+
+def test_bench_cli_memory_runs_the_command_on_files_of_growing_length(tiny_run, tmp_path, capsys):
+    bench_cli_memory = _script("bench_cli_memory")
+    code = bench_cli_memory.main([str(tiny_run[0]), "--lines", "3", "40", "--threads", "1", "--json", str(tmp_path / "rss.json")])
+    assert code in (0, 1)  # the verdict depends on the machine; the test checks the measurement runs
+    rows = __import__("json").loads((tmp_path / "rss.json").read_text(encoding="utf-8"))["rows"]
+    assert [r["lines"] for r in rows] == [3, 40] and all(r["peak_rss_mib"] > 50 for r in rows)
+    assert "peak RSS 40 lines vs 3" in capsys.readouterr().out

@@ -51,7 +51,9 @@ def load_card_inputs(checkpoint: str | Path) -> dict:
             f"{checkpoint / METRICS} was written by an older version of the report; evaluate the checkpoint "
             f"again with `python -m train.evaluate --model {checkpoint} --data <test file> --out <folder>`"
         )
-    for name in ("train_log", "run_info"):  # older checkpoints may lack them; the card then says "not recorded"
+    # older checkpoints may lack the first two (the card then says "not recorded"); fast_mode.json
+    # exists once scripts/compare_fast.py --record has measured the fast CPU mode
+    for name in ("train_log", "run_info", "fast_mode"):
         path = checkpoint / f"{name}.json"
         inputs[name] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
     return inputs
@@ -176,7 +178,7 @@ def render_card(
         report_link=report_link.rstrip("/"), reference_config=reference_config, indobert_config=INDOBERT_CONFIG,
         example=WIDGET_EXAMPLES[0], training_time=training_time(inputs), precision_used=precision_used(inputs),
         length_policy=length_policy(checkpoint, inputs["model_config"]),
-        training_arguments=training_arguments_used(inputs),
+        training_arguments=training_arguments_used(inputs), fast_mode=inputs["fast_mode"],
     )
 
 
