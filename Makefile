@@ -1,5 +1,6 @@
 # make demo: install, train the offline quickstart, print test metrics and one prediction per label.
-# make test: install, run the test suite.
+# make check: install, run the unit tier (no model is built or loaded; about a minute) for quick feedback.
+# make test: install, run the whole test suite: unit, integration (one tiny checkpoint), e2e (slow).
 # make rehearse: configs/indobert-base.yaml on a random model of IndoBERT-base's shape, a few steps,
 #               through training, report, card, fast export, Hub dry run and predict_document (~5 min).
 # make card: re-render model_card.md and reports/quickstart/ from the reference run in outputs/quickstart
@@ -11,7 +12,7 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test rehearse validate card clean
+.PHONY: install demo check test rehearse validate card clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ demo: install
 	$(PY) -m train configs/quickstart.yaml
 	$(PY) scripts/demo.py outputs/quickstart
 
+check: install
+	$(PY) -m pytest tests/unit
+
 test: install
 	$(PY) -m pytest
 
@@ -40,7 +44,7 @@ REFERENCE_RUN := outputs/quickstart
 REFERENCE_REPORT := reports/quickstart
 
 card: install
-	$(PY) -m train.card $(REFERENCE_RUN) --out model_card.md --report-link $(REFERENCE_REPORT) --reference-config configs/quickstart.yaml
+	$(PY) -m train.render.card $(REFERENCE_RUN) --out model_card.md --report-link $(REFERENCE_REPORT) --reference-config configs/quickstart.yaml
 	# the small report files only: predictions.jsonl stays with the checkpoint
 	rm -rf $(REFERENCE_REPORT) && mkdir -p $(REFERENCE_REPORT)
 	cp $(REFERENCE_RUN)/metrics.json $(REFERENCE_RUN)/report/report.md $(REFERENCE_RUN)/report/*.png $(REFERENCE_REPORT)/

@@ -10,6 +10,7 @@ from transformers import AutoConfig, AutoTokenizer
 
 from indosec.backends import Backend, load_torch
 from indosec.document import split_sentences
+from indosec.labels import label_names
 from indosec.lengths import MAX_SENTENCE_CHARS, MAX_TEXT_CHARS, token_limit, window_stride
 from indosec.results import (
     DocumentPrediction,
@@ -20,7 +21,7 @@ from indosec.results import (
     document_prediction,
     to_prediction,
 )
-from indosec.safety import checkpoint_folder
+from indosec.locate import checkpoint_folder
 from indosec.text import normalize_text
 
 __all__ = [
@@ -74,7 +75,7 @@ class Classifier:
         self.max_length = max_length or token_limit(getattr(tokenizer, "model_max_length", None), getattr(config, "max_position_embeddings", None))
         self.stride = window_stride(self.max_length, stride)
         self.max_chars = max_chars
-        self.labels: list[str] = [config.id2label[i] for i in range(len(config.id2label))]
+        self.labels: list[str] = label_names(config.id2label)
         # Temperature fitted on the validation split after training (1.0 = uncalibrated);
         # stored in config.json so the checkpoint carries it.
         self.temperature = float(getattr(config, "calibration_temperature", None) or 1.0)

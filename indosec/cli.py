@@ -41,7 +41,7 @@ from tqdm import tqdm
 from indosec.classifier import check_device, check_text, load
 from indosec.records import DELIMITERS, FORMATS, STDIN, InputError, Record, count_lines, open_source, read_records
 from indosec.results import check_threshold
-from indosec.safety import HubUnavailable
+from indosec.locate import HubUnavailable
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 1, 2
 

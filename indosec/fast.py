@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -26,6 +25,7 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 from indosec.backends import quiet_loading
+from indosec.files import cache_root, staged_dir
 from indosec.fast_export import (  # noqa: F401  (re-exported: the names users and tests reach for)
     EXPORT, FAST_EXTRA_HINT, METADATA_KEY, MODEL_FILE, RECIPE, RECIPES, SLOW_FUSIONS, Recipe, _versions, export_int8,
 )
@@ -93,7 +93,10 @@ def load_fast(name_or_path: str, tokenizer, config, *, revision: str | None = No
         del model
         if cache is None:  # nothing to key a cache on: load before the temporary file goes
             return OnnxBackend(built, threads=threads)
-        _publish(built, cache)
+        # one rename into the cache: a crash or a second process never sees half a model, and
+        # when another process published first, theirs is as good as ours
+        with staged_dir(cache, replace=False) as staging:
+            shutil.move(str(built), str(staging / _MODEL_FILE))
     return OnnxBackend(cache / _MODEL_FILE, threads=threads)
 
 
@@ -117,20 +120,7 @@ def _cache_dir(weights_file: Path | None) -> Path | None:
     real = weights_file.resolve()  # a Hub snapshot links to a blob named by its hash
     stat = real.stat()
     key = f"{real}|{stat.st_size}|{stat.st_mtime_ns}|{json.dumps(_versions(), sort_keys=True)}|{EXPORT}|{RECIPE}"
-    root = Path(os.environ.get("INDOSEC_CACHE") or Path.home() / ".cache" / "indosec")
-    return root / "onnx-int8" / hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
-def _publish(built: Path, cache: Path) -> None:
-    """Move the finished export into the cache in one rename, so a crash or a second
-    process never sees half a model."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=cache.parent, prefix=cache.name + ".partial-"))
-    shutil.move(str(built), str(staging / _MODEL_FILE))
-    try:
-        staging.rename(cache)
-    except OSError:  # another process published it first; theirs is as good as ours
-        shutil.rmtree(staging, ignore_errors=True)
+    return cache_root() / "onnx-int8" / hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _import_onnxruntime():

@@ -64,3 +64,9 @@ def definition_table(labels: Sequence[str] = LABELS) -> str:
     of a custom label list that has no definition here says so instead of failing."""
     rows = [f"| `{label}` | {DEFINITIONS.get(label, '(no definition recorded)')} |" for label in labels]
     return "\n".join(["| label | definition |", "|---|---|", *rows])
+
+
+def label_names(id2label: dict) -> list[str]:
+    """A checkpoint's label names in id order, from config.json's `id2label` (keys may be the
+    integers transformers gives or the strings JSON keeps)."""
+    return [id2label[k] for k in sorted(id2label, key=int)]

@@ -49,11 +49,16 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a file: `fields` is set, or `error` says what is wrong with its line."""
+    """One row of a file: `fields`, or the `error` of its line; `path` when several are read."""
 
     line: int
     fields: dict | None = None
     error: str | None = None
+    path: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)

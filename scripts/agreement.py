@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from train.metrics import annotator_agreement
+from train.scores.metrics import annotator_agreement
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 from indosec.records import InputError, read_objects, read_rows  # noqa: E402

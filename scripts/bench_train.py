@@ -32,9 +32,10 @@ from transformers import (
 )
 
 from train.config import load_config
-from train.data import load_splits
-from train.precision import choose_precision
-from train.run import resolve_model_path, tokenize
+from train.data.sentences import to_examples, validate
+from train.run_plan import choose_precision
+from train.backbones import resolve_backbone
+from train.fit import tokenize
 
 VARIANTS = {
     "dynamic": "dynamic padding, length-grouped (ours)",
@@ -55,8 +56,8 @@ def build_model(cfg, model_size: str, num_labels: int):
     if model_size == "indobert-base":
         torch.manual_seed(cfg.train.seed)
         return BertForSequenceClassification(indobert_base_config(num_labels))
-    model = AutoModelForSequenceClassification.from_pretrained(resolve_model_path(cfg.model.model_name_or_path), num_labels=num_labels)
-    if cfg.model.freeze_embeddings:  # as train/run.py does: no gradient or optimizer state for them
+    model = AutoModelForSequenceClassification.from_pretrained(resolve_backbone(cfg.model.model_name_or_path), num_labels=num_labels)
+    if cfg.model.freeze_embeddings:  # as train/fit.py does: no gradient or optimizer state for them
         model.get_input_embeddings().weight.requires_grad_(False)
     return model
 
@@ -78,8 +79,8 @@ class _CountingCollator:
 def measure(cfg, variant: str, *, steps: int, warmup: int, model_size: str = "config", precision: str | None = None) -> dict:
     """Train `warmup + steps` optimizer steps and time the last `steps` of them."""
     m, t = cfg.model, cfg.train
-    examples = load_splits(cfg.data)["train"]
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(m.model_name_or_path))
+    examples = to_examples(validate(cfg.data)["train"], cfg.data.labels)  # the sentence train split, every row
+    tokenizer = AutoTokenizer.from_pretrained(resolve_backbone(m.model_name_or_path))
     if variant == "dynamic":
         data, collate = tokenize(examples, tokenizer, m.max_length), DataCollatorWithPadding(tokenizer)
     else:

@@ -3,7 +3,7 @@ every sentence whose label changes. Exits 1 when the change is outside the toler
 
     python scripts/compare_fast.py outputs/quickstart [--data data/test.jsonl] [--tolerance 0.005] [--record]
 
-Macro-F1 is computed by the function training uses (train.metrics.macro_f1: averaged over
+Macro-F1 is computed by the function training uses (train.scores.metrics.macro_f1: averaged over
 the labels present in gold or predictions). On a small split one changed sentence moves
 macro-F1 by several thousandths, so the agreement rate and the flipped sentences' fp32 margins
 are printed too: a flip on a near-tie says little about the quantization.
@@ -26,7 +26,7 @@ import numpy as np
 
 import indosec
 from indosec.records import read_objects
-from train.metrics import macro_f1
+from train.scores.metrics import macro_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = "fast_mode.json"
@@ -68,7 +68,7 @@ def verdict(result: dict, tolerance: float, min_agreement: float) -> list[str]:
 
 def record(result: dict, checkpoint: Path, tolerance: float, min_agreement: float) -> list[Path]:
     """fast_mode.json beside the fast model and in the checkpoint; the checkpoint's card re-rendered."""
-    from train.io import write_json_atomic, write_text_atomic
+    from indosec.files import write_json_atomic, write_text_atomic
 
     summary = {k: v for k, v in result.items() if k not in ("changed", "fast_model_file")}
     summary |= {"tolerance": tolerance, "min_agreement": min_agreement, "within": not verdict(result, tolerance, min_agreement)}
@@ -77,7 +77,7 @@ def record(result: dict, checkpoint: Path, tolerance: float, min_agreement: floa
     for path in written:
         write_json_atomic(path, summary)
     if (checkpoint / "metrics.json").is_file():  # a finished training run: its card states the figures
-        from train.card import render_card
+        from train.render.card import render_card
 
         write_text_atomic(checkpoint / "README.md", render_card(checkpoint))
         written.append(checkpoint / "README.md")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import indosec
 from indosec.labels import EXAMPLES
-from train.checkpoint import read_metrics
+from train.run_folder import read_metrics
 
 # the last example of each label: the card's Hub widget shows the first ones
 SENTENCES = {label: examples[-1] for label, examples in EXAMPLES.items()}

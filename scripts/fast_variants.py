@@ -25,7 +25,7 @@ import indosec
 from indosec.backends import quiet_loading
 from indosec.fast import FAST_BATCH_SIZE, RECIPES, OnnxBackend, export_int8
 from indosec.records import read_objects
-from train.metrics import macro_f1
+from train.scores.metrics import macro_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from train.card import render_card
-from train.hub import HubError, ValidationError, check_repo_id, find_token, is_below_baseline, push, upload_plan, validate_checkpoint
-from train.io import write_text_atomic
-from train.space import check_space_id, gradio_version, validate_space, write_space
+from indosec.files import write_text_atomic
+from train.publish.hub import HubError, ValidationError, check_repo_id, find_token, is_below_baseline, push, upload_plan, validate_checkpoint
+from train.publish.space import check_space_id, gradio_version, validate_space, write_space
+from train.render.card import render_card
 
 
 def main(argv=None) -> int:

@@ -5,7 +5,7 @@ import json
 import sys
 
 from train.config import ConfigError, load_config
-from train.data import DataError
+from train.data.validation import DataError
 
 
 def main(argv=None) -> int:
@@ -29,9 +29,9 @@ def main(argv=None) -> int:
             print(summary_markdown(cfg.train.run_name, summary))
             print(json.dumps({"summary": str(path)}))
             return 0
-        from train.run import train
+        from train.pipeline import run
 
-        metrics = train(cfg)
+        metrics = run(cfg)
     except (ConfigError, DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

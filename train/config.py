@@ -18,7 +18,8 @@ from transformers import TrainingArguments
 
 from indosec.labels import LABELS
 from indosec.lengths import MAX_LENGTH, MAX_WORDS, MIN_WORDS
-from train.training_arguments import FIXED, RENAMED, TRAINING_DEFAULTS, TRAINING_FIELDS, TRAINING_HINTS, trainer_kwargs, transformers_default
+from train.training_arguments import FIXED, TRAINING_DEFAULTS, TRAINING_FIELDS, TRAINING_HINTS, transformers_default
+from train.training_arguments import trainer_kwargs as _trainer_kwargs
 
 
 class ConfigError(ValueError):
@@ -61,7 +62,7 @@ class DataArgs:
     """Keep a seeded random sample of N training rows (smoke runs)."""
     max_eval_samples: int | None = None
     article_dir: str | None = None
-    """Folder of whole labelled articles (train/validation/test.jsonl; see train/articles.py). Its
+    """Folder of whole labelled articles (train/validation/test.jsonl; see train/data/articles.py). Its
     test split is run through document mode and reported in the section "Whole articles"."""
     train_on_articles: bool = True
     """With article_dir: add the article train and validation sentences to the sentence data."""
@@ -122,7 +123,7 @@ class TrainArgs:
         for name in AT_LEAST_ONE:
             _require(getattr(self, name) is not None and getattr(self, name) >= 1, f"train.{name}", getattr(self, name), ">= 1")
         try:  # TrainingArguments checks its own values (strategies, steps, scheduler names, ...)
-            TrainingArguments(**trainer_kwargs(self, output_dir="config-check"))
+            TrainingArguments(**self.trainer_kwargs("config-check"))
         except (ValueError, TypeError) as e:
             named = [f"train.{k}={v!r}" for k, v in self.training_arguments.items() if k in str(e) or (isinstance(v, str) and v in str(e))]
             raise ConfigError(f"{', '.join(named) or 'train'}: transformers.TrainingArguments rejects it: {e}") from None
@@ -144,6 +145,10 @@ class TrainArgs:
         """The train: section as a config file would write it (project defaults included)."""
         own = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "training_arguments"}
         return own | TRAINING_DEFAULTS | self.training_arguments
+
+    def trainer_kwargs(self, output_dir: str, precision: dict | None = None) -> dict:
+        """The keyword arguments of this run's TrainingArguments (train/training_arguments.py)."""
+        return _trainer_kwargs(self, output_dir, precision)
 
     @property
     def run_dir(self) -> Path:
@@ -251,8 +256,6 @@ def _expected_type(section: str, key: str, where: str):
         raise ConfigError(f"{where}: train.{key} is set by the project and cannot be changed: {FIXED[key]}")
     if key in TRAINING_FIELDS:
         return TRAINING_HINTS[key]
-    if key in RENAMED:
-        raise ConfigError(f"{where}: unknown key train.{key}: TrainingArguments calls it {RENAMED[key]}")
     raise ConfigError(
         f"{where}: unknown key train.{key} ({_did_you_mean(key, [*PROJECT_KEYS, *TRAINING_FIELDS])}valid: this project's "
         f"{', '.join(PROJECT_KEYS)}, and every transformers.TrainingArguments field, listed by "

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 import indosec
-from train.data import SPLITS
+from train.data.validation import SPLITS
 
 LIBRARIES = ("torch", "transformers", "datasets", "accelerate", "huggingface_hub", "tokenizers", "safetensors", "numpy", "scikit-learn")
 CODE_ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,10 @@ entries to IndoBERT's 50,000. Its tokenizer_config.json, like IndoBERT's on the 
 `do_lower_case` and no `model_max_length`. The figures it trains to mean nothing (a few
 steps from random weights); what it checks is that every stage runs at this size:
 training with evaluation, report and card, the fast-mode (ONNX int8) export and its accuracy
-check, the Hub upload's dry run, and `predict_document` with offsets into the original text.
-Each stage runs as the command a user would type, so exit codes and messages are real.
+check, the Hub upload's dry run (which loads the folder with indosec and with plain
+`transformers.pipeline`), and `predict_document` with offsets into the original text. Each
+stage runs as the command a user would type, so exit codes and messages are real; they read
+a few whole articles and samples of the sentences, not all of data/.
 """
 
 from __future__ import annotations
@@ -29,10 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRESS = re.compile(r"\d+/\d+ \[|^\s*$")
-INDOBERT_BASE = dict(  # indobenchmark/indobert-base-p1's config.json
-    vocab_size=50000, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
-    intermediate_size=3072, max_position_embeddings=512, type_vocab_size=2,
-)
 # An article with a dateline, capitals (lower-cased by the tokenizer) and accents, so that
 # offsets into the original text are checked where an uncased tokenizer could shift them.
 ARTICLE = (
@@ -42,32 +40,6 @@ ARTICLE = (
     "Tal Abyad dan menewaskan delapan orang. Kelompok ISIS mengklaim serangan itu melalui "
     "kantor berita Amaq, menurut laporan Café Média."
 )
-
-
-def build_indobert_shaped(out_dir: Path, texts: list[str], *, seed: int = 0) -> Path:
-    """A random BERT with IndoBERT-base's shape, and its tokenizer as IndoBERT's Hub folder has
-    it: vocab.txt and a tokenizer_config.json saying only do_lower_case (no tokenizer.json, no
-    model_max_length), so transformers builds the fast tokenizer from vocab.txt as it would there."""
-    import torch
-    from tokenizers import BertWordPieceTokenizer
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    wordpiece = BertWordPieceTokenizer(lowercase=True)
-    wordpiece.train_from_iterator(texts, vocab_size=INDOBERT_BASE["vocab_size"], min_frequency=1)
-    pieces = [piece for piece, _ in sorted(wordpiece.get_vocab().items(), key=lambda kv: kv[1])]
-    # Our sentences hold fewer distinct pieces than IndoBERT's vocabulary; BERT's own
-    # vocabularies reserve [unusedN] slots the same way, and the embedding matrix keeps its size.
-    pieces += [f"[unused{i}]" for i in range(INDOBERT_BASE["vocab_size"] - len(pieces))]
-    (out_dir / "vocab.txt").write_text("\n".join(pieces) + "\n", encoding="utf-8")
-    (out_dir / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": True}), encoding="utf-8")
-    torch.manual_seed(seed)
-    BertModel(BertConfig(**INDOBERT_BASE, pad_token_id=pieces.index("[PAD]"))).save_pretrained(out_dir)
-    # config.json (model_type bert) is what tells AutoTokenizer which tokenizer vocab.txt is for
-    tokenizer = AutoTokenizer.from_pretrained(out_dir)
-    if len(tokenizer) != INDOBERT_BASE["vocab_size"] or tokenizer.unk_token in tokenizer.tokenize(texts[0]):
-        raise SystemExit(f"the tokenizer built from {out_dir / 'vocab.txt'} lost its vocabulary ({len(tokenizer)} entries)")
-    return out_dir
 
 
 def run_stage(name: str, command: list[str], log: list[dict], logs: Path) -> str:
@@ -106,8 +78,10 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "rehearsal", help="working folder (replaced)")
     parser.add_argument("--steps", type=int, default=3, help="optimizer steps of batch 32 (the config's batch)")
     parser.add_argument("--eval-samples", type=int, default=64, help="validation and test sentences scored")
+    parser.add_argument("--articles", type=int, default=4, help="whole articles per split, from data/articles/")
     args = parser.parse_args(argv)
-    from train.tiny import corpus
+    from train.backbones.indobert_shaped import INDOBERT_BASE, build_indobert_shaped
+    from train.backbones.tiny_bert import corpus
 
     started = time.perf_counter()
     out = args.out.resolve()
@@ -116,27 +90,31 @@ def main(argv=None) -> int:
     os.environ["INDOSEC_CACHE"] = str(out / "cache")  # the ONNX export stays with the rehearsal
     backbone = build_indobert_shaped(out / "indobert-shaped", corpus(ROOT / "data") + corpus(ROOT / "data" / "articles"))
     print(f"built {backbone} ({INDOBERT_BASE['num_hidden_layers']} layers, hidden {INDOBERT_BASE['hidden_size']}, vocabulary {INDOBERT_BASE['vocab_size']:,})")
+    # the first articles of each split and the first validation sentences: every stage runs at
+    # this size, on less data than a real run reads
+    (out / "articles").mkdir()
+    for split in ("train", "validation", "test"):
+        lines = (ROOT / "data" / "articles" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        (out / "articles" / f"{split}.jsonl").write_text("".join(lines[:args.articles]), encoding="utf-8")
+    sentences = out / "validation-sample.jsonl"
+    sentences.write_text("".join((ROOT / "data" / "validation.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)[:args.eval_samples]), encoding="utf-8")
     checkpoint = out / "indobert-base"
     python, log = sys.executable, []
     run_stage("train, evaluate, report, card", [
         python, "-m", "train", "configs/indobert-base.yaml",
         f"model.model_name_or_path={backbone}", f"train.output_dir={out}", f"train.max_steps={args.steps}",
-        f"data.max_eval_samples={args.eval_samples}",
+        f"data.max_train_samples={8 * 32}", f"data.max_eval_samples={args.eval_samples}", f"data.article_dir={out / 'articles'}",
     ], log, out / "logs")
     for required in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "metrics.json", "report/report.md"):
         if not (checkpoint / required).is_file():
             raise SystemExit(f"the checkpoint lacks {required}")
     if json.loads((checkpoint / "tokenizer_config.json").read_text(encoding="utf-8")).get("model_max_length") != 128:
         raise SystemExit("the checkpoint's tokenizer does not record model.max_length (128) as model_max_length")
-    run_stage("fast mode: ONNX int8 export and accuracy check", [python, "scripts/compare_fast.py", str(checkpoint), "--data", "data/validation.jsonl"], log, out / "logs")
-    run_stage("Hub upload, dry run", [
+    run_stage("fast mode: ONNX int8 export and accuracy check", [python, "scripts/compare_fast.py", str(checkpoint), "--data", str(sentences)], log, out / "logs")
+    run_stage("Hub upload, dry run (it loads the folder with indosec and with plain transformers.pipeline)", [
         python, "scripts/push_to_hub.py", str(checkpoint), "--repo-id", "my-org/indosec-indobert", "--dry-run",
         "--allow-below-baseline",  # a few steps from random weights cannot beat the baseline
     ], log, out / "logs")
-    run_stage("plain transformers pipeline", [python, "-c", (
-        "from transformers import pipeline; "
-        f"p = pipeline('text-classification', model={str(checkpoint)!r}, device='cpu'); print(p(['Pasukan Rusia dan Turki berpatroli di Idlib.']))"
-    )], log, out / "logs")
     print("\n== predict_document")
     print(check_document(checkpoint))
     total = time.perf_counter() - started

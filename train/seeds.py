@@ -6,7 +6,7 @@ runs seeds s, s+1, s+2 (s = train.seed) into `<output_dir>/<run_name>-seed<k>/`,
 checkpoint with its own report, and writes `<output_dir>/<run_name>-seeds.json` and `.md` with
 the mean ± sample standard deviation of the test numbers, model and baseline side by side.
 A data.max_eval_samples subset of validation and test is the same rows for every seed
-(train.run.EVAL_SAMPLE_SEED), so the spread is the seeds' alone, not the subsets'.
+(train.data.splits.EVAL_SAMPLE_SEED), so the spread is the seeds' alone, not the subsets'.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import statistics
 from pathlib import Path
 
 from train.config import Config
-from train.io import write_json_atomic, write_text_atomic
+from indosec.files import write_json_atomic, write_text_atomic
 
 SUMMARISED = (  # (name in the summary, how to read it from a run's metrics)
     ("test_accuracy", lambda m: m["model"]["accuracy"]),
@@ -70,9 +70,9 @@ def summary_markdown(run_name: str, summary: dict) -> str:
 
 def run_seeds(cfg: Config, n: int) -> tuple[dict, Path]:
     """Train every seed in turn, then write the summary; returns it and its JSON path."""
-    from train.run import train
+    from train.pipeline import run
 
-    runs = {c.train.seed: train(c) for c in seed_configs(cfg, n)}
+    runs = {c.train.seed: run(c) for c in seed_configs(cfg, n)}
     out = Path(cfg.train.output_dir) / f"{cfg.train.run_name}-seeds.json"
     if not all(runs.values()):  # a non-main DDP process: the main one writes the summary
         return {}, out

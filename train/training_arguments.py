@@ -42,8 +42,6 @@ FIXED = {
     "across devices would multiply it by the number of processes",
     "resume_from_checkpoint": "set train.resume: a run continues from the last checkpoint of an interrupted run with the same run_name",
 }
-# Keys older configs used whose new name a spelling suggestion would not explain.
-RENAMED = {"warmup_ratio": "warmup_steps (transformers 5 reads a value below 1 as a fraction of the total steps, e.g. 0.1)"}
 TRAINING_FIELDS = {f.name: f for f in dataclasses.fields(TrainingArguments) if f.init}
 TRAINING_HINTS = typing.get_type_hints(TrainingArguments)
 

@@ -1,0 +1,73 @@
+"""What every data source's check shares: reading a labelled file with the product's reader,
+reporting problems as `file:line: what`, and the one near-duplicate check.
+
+A data source (sentences, whole articles, the contrast suite, a user's article files) is one
+module beside this one: its fields and vocabularies, a check of one row, a check across rows
+and splits, and its examples for training or evaluation. It reads its files with
+`read_labelled`, lists its problems, and ends with `raise_problems`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+
+from indosec.records import InputError, Row, read_rows
+
+SPLITS = ("train", "validation", "test")
+# The conflict theatres of the project's data (sentences and articles). `none`: the sentence
+# is about no conflict theatre (sport, bylines, general news).
+THEATRES = ("syria_iraq", "indonesia", "philippines", "afghanistan", "yemen", "somalia_sahel",
+            "israel_palestine", "russia_ukraine", "south_china_sea", "kashmir", "other", "none")
+MAX_REPORTED = 30
+
+
+class DataError(ValueError):
+    """Bad data; the message lists each problem as `file:line: what`."""
+
+
+def read_labelled(path: str | Path) -> tuple[list[Row], list[str]]:
+    """Parse a .jsonl or .csv file with the product's reader (`indosec.records`); returns the
+    rows (each knows its file and line) and the parse errors (`file:line: what`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    if path.suffix.lower() not in (".jsonl", ".csv"):
+        raise DataError(f"{path}: unknown format {path.suffix!r}; use .jsonl or .csv")
+    rows, errors = [], []
+    try:
+        for row in read_rows(path):
+            if row.error is not None:
+                errors.append(f"{path}:{row.line}: {row.error}")
+            else:
+                rows.append(dataclasses.replace(row, path=str(path)))
+    except InputError as e:  # the CLI's advice (--text-column) does not apply to training data
+        raise DataError(e.problem) from None
+    return rows, errors
+
+
+def raise_problems(problems: list[str], what: str = "data") -> None:
+    """DataError listing the first MAX_REPORTED problems and how many more, if any."""
+    if problems:
+        shown = "\n".join(problems[:MAX_REPORTED])
+        more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        raise DataError(f"{len(problems)} {what} problem(s):\n{shown}{more}")
+
+
+def near_duplicates(texts: list[str], shingles: Callable[[str], Iterable[Hashable]], threshold: float) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, whose shingle sets have a Jaccard similarity of at least
+    `threshold`, in order of i then j. Sparse set algebra: every pair at once, not a loop over pairs."""
+    if len(texts) < 2:
+        return []
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        grams = CountVectorizer(analyzer=lambda text: set(shingles(text)), binary=True).fit_transform(texts)
+    except ValueError:  # not one shingle in any text
+        return []
+    sizes = grams.sum(axis=1).A1
+    shared = (grams @ grams.T).tocoo()
+    i, j, common = shared.row, shared.col, shared.data
+    keep = (i < j) & (common / (sizes[i] + sizes[j] - common) >= threshold)
+    return sorted(zip(i[keep].tolist(), j[keep].tolist()))
