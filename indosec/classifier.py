@@ -66,6 +66,9 @@ class Classifier:
         """`backend`: what runs the model (`indosec.backends`: the torch model or the int8 ONNX
         copy); `config`: the checkpoint's transformers config, the source of the label names
         (id2label), the calibration temperature and the position limit."""
+        for name, value in (("batch_size", batch_size), ("sort_window", sort_window)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         self.backend = backend
         self.tokenizer = tokenizer
         self.config = config
