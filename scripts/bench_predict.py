@@ -9,10 +9,11 @@ same sentences, timed in turn in one process.
 For each size, every variant labels the first N sentences once per repeat, the variants taking
 turns (A B C D, A B C D, ...), so a machine that gets busier or quieter mid-run shifts all of
 them alike. Printed per variant: the best and the median sentences per second over the
-repeats, and the best against the default pipeline's best. Then p50/p95 latency of
-one-sentence calls. The record (--json) holds every run, the machine, the thread count and the
-library versions; the README's table is printed from it by --table, and tests/test_readme.py
-checks that the two agree.
+repeats, and the best against the default pipeline's best; what length-aware batching gives
+(indosec fp32 and fast against the same models batching in input order). Then p50/p95 latency
+of one-sentence calls. The record (--json) holds every run, the machine, the thread count, the
+load average before and after, and the library versions; the README's table is printed from it
+by --table, and tests/unit/test_readme.py checks that the two agree.
 
 Targets (quickstart checkpoint, CPU): indosec fast >= 8x the default pipeline and, with
 --onnx before=<the previous recipe's model>, >= 1.5x that model.
@@ -41,7 +42,9 @@ VARIANTS = {
     "pipeline-default": "`transformers.pipeline`, default (one sentence at a time)",
     "pipeline-batch32": "`transformers.pipeline`, `batch_size=32`",
     "indosec-fp32": "`indosec.load(path)`",
+    "indosec-fp32-unsorted": "`indosec.load(path)`, batches in input order (`sort_window=batch_size`)",
     "indosec-fast": "`indosec.load(path, fast=True)`",
+    "indosec-fast-unsorted": "`indosec.load(path, fast=True)`, batches in input order",
     "indosec-bf16": "`indosec.load(path, device='cuda')`, weights cast to bf16",
 }
 
@@ -65,10 +68,12 @@ def build_variants(model: str, device: str, threads: int | None, onnx: dict[str,
 
     gpu = device != "cpu"
     pipe = pipeline("text-classification", model=model, device=0 if gpu else "cpu")
+    fp32 = indosec.load(model, device=device, threads=threads)
     fns = {
         "pipeline-default": lambda texts: pipe(texts),
         "pipeline-batch32": lambda texts: pipe(texts, batch_size=32),
-        "indosec-fp32": indosec.load(model, device=device, threads=threads).predict,
+        "indosec-fp32": fp32.predict,
+        "indosec-fp32-unsorted": unsorted(fp32).predict,
     }
     if gpu:
         bf16 = indosec.load(model, device=device)
@@ -77,11 +82,20 @@ def build_variants(model: str, device: str, threads: int | None, onnx: dict[str,
         return fns
     fast = indosec.load(model, fast=True, threads=threads)
     fns["indosec-fast"] = fast.predict
+    fns["indosec-fast-unsorted"] = unsorted(fast).predict
     for name, path in onnx.items():  # same tokenizer, sorting and config: only the ONNX file differs.
         # Run as indosec ran its fast model before issue 21: ONNX Runtime's default fusions, batch 32.
         backend = OnnxBackend(path, threads=threads, disabled_optimizers=())
         fns[name] = indosec.Classifier(backend, fast.tokenizer, fast.config, batch_size=32).predict
     return fns
+
+
+def unsorted(clf):
+    """The same model without length-aware batching: windows of one batch, so each batch is the
+    next `batch_size` sentences in input order, padded to its longest (what a plain loop does)."""
+    import indosec
+
+    return indosec.Classifier(clf.backend, clf.tokenizer, clf.config, batch_size=clf.batch_size, sort_window=clf.batch_size)
 
 
 def measure(fns: dict, sentences: list[str], sizes: list[int], repeats: int, latency_samples: int) -> dict:
@@ -135,7 +149,7 @@ def environment(threads: int) -> dict:
     if torch.cuda.is_available():
         machine["gpu"] = torch.cuda.get_device_name(0)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    return {"machine": machine, "threads": threads, "versions": versions, "commit": commit or None,
+    return {"machine": machine, "threads": threads, "versions": versions, "commit": commit or None, "load_average_before": os.getloadavg(),
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
@@ -165,11 +179,19 @@ def summary(record: dict) -> str:
     env = record["environment"]
     head = (f"checkpoint {record['model']}; device {record['device']}; {env['threads']} threads; {env['machine']['cpu']}, "
             f"{env['machine']['cpus_visible']} CPUs visible; best and median of {record['repeats']} alternating runs\n"
-            + ", ".join(f"{k} {v}" for k, v in env["versions"].items()))
+            + ", ".join(f"{k} {v}" for k, v in env["versions"].items())
+            + "\nload average (1, 5, 15 min) before: " + ", ".join(f"{x:.2f}" for x in env["load_average_before"])
+            + ("; after: " + ", ".join(f"{x:.2f}" for x in env["load_average_after"]) if "load_average_after" in env else ""))
     lines = [head, "", markdown_table(record), ""]
     for name, lat in record["latency"].items():
         if lat:
             lines.append(f"  one sentence per call, {name}: p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms")
+    for size, variants in record["sizes"].items():
+        for mode in ("fp32", "fast"):
+            pair = variants.get(f"indosec-{mode}"), variants.get(f"indosec-{mode}-unsorted")
+            if all(pair):
+                lines.append(f"{int(size):,} sentences: length-aware batching gives indosec {mode} "
+                             f"{pair[0]['best_sent_per_s'] / pair[1]['best_sent_per_s']:.2f}x its input-order speed (best against best)")
     for size, against in ratios(record).items():
         for base, ratio in against.items():
             verdict = "meets" if ratio >= TARGETS[base] else "MISSES"
@@ -211,6 +233,7 @@ def main(argv=None) -> None:
               "model": args.model, "device": args.device, "repeats": args.repeats, "onnx": onnx,
               "environment": environment(torch.get_num_threads())}
     record |= measure(fns, sentences, args.sizes, args.repeats, args.latency_samples)
+    record["environment"]["load_average_after"] = os.getloadavg()
     record["ratios"] = ratios(record)
     print(summary(record))
     if args.json:

@@ -12,13 +12,15 @@ Exit status: 0 when |macro-F1 change| <= --tolerance and labels unchanged >= --m
 1 when either is outside (the figures are printed either way); 2 on bad arguments.
 
 --record writes the figures, with the fast model's recipe, as fast_mode.json into the fast
-model's folder and into the checkpoint, and re-renders the checkpoint's card (README.md), which
-then states them. `make card` carries them into the repository's model_card.md.
+model's folder and into the checkpoint (one entry per --data split: record validation, on which
+the recipe was chosen, and test), and re-renders the checkpoint's card (README.md), which then
+states them. `make card` carries them into the repository's model_card.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -67,15 +69,21 @@ def verdict(result: dict, tolerance: float, min_agreement: float) -> list[str]:
 
 
 def record(result: dict, checkpoint: Path, tolerance: float, min_agreement: float) -> list[Path]:
-    """fast_mode.json beside the fast model and in the checkpoint; the checkpoint's card re-rendered."""
+    """fast_mode.json beside the fast model and in the checkpoint; the checkpoint's card re-rendered.
+
+    The file holds the fast model's recipe and one entry per measured split ("splits", keyed by
+    the data path): recording the validation split and then the test split keeps both, as long
+    as the fast model is the same; a new recipe starts a new record."""
     from indosec.files import write_json_atomic, write_text_atomic
 
-    summary = {k: v for k, v in result.items() if k not in ("changed", "fast_model_file")}
-    summary |= {"tolerance": tolerance, "min_agreement": min_agreement, "within": not verdict(result, tolerance, min_agreement)}
+    figures = {k: v for k, v in result.items() if k not in ("changed", "fast_model_file", "fast_model")}
+    figures |= {"tolerance": tolerance, "min_agreement": min_agreement, "within": not verdict(result, tolerance, min_agreement)}
     beside_model = Path(result["fast_model_file"]).parent  # gone when the export could not be cached
     written = [path for path in (beside_model / RECORD, checkpoint / RECORD) if path.parent.is_dir()]
     for path in written:
-        write_json_atomic(path, summary)
+        old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        splits = old.get("splits", {}) if old.get("fast_model") == result["fast_model"] else {}
+        write_json_atomic(path, {"fast_model": result["fast_model"], "splits": splits | {result["data"]: figures}})
     if (checkpoint / "metrics.json").is_file():  # a finished training run: its card states the figures
         from train.render.card import render_card
 

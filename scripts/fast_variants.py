@@ -13,7 +13,7 @@ all of them alike). --json writes the same as a record.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 import tempfile
 import time
@@ -23,6 +23,7 @@ import numpy as np
 
 import indosec
 from indosec.backends import quiet_loading
+from indosec.files import write_json_atomic
 from indosec.fast import FAST_BATCH_SIZE, RECIPES, OnnxBackend, export_int8
 from indosec.records import read_objects
 from train.scores.metrics import macro_f1
@@ -85,6 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.data.name.startswith("test"):
         print("note: choosing a variant on the test split makes its test figure optimistic; use validation", file=sys.stderr)
+    load_before = os.getloadavg()
     rows_in = read_objects(args.data)
     texts, gold = [r["text"] for r in rows_in], [r["label"] for r in rows_in]
     with tempfile.TemporaryDirectory(prefix="indosec-variants-") as tmp:
@@ -96,9 +98,12 @@ def main() -> None:
         print(f"| {r['variant']} | {r['description']} | {r['macro_f1']:.4f} | {r['change']:+.4f} | {r['agreement']:.1%} "
               f"| {r['mean_probability_change']:.4f} / {r['max_probability_change']:.3f} | {r['sent_per_s_best']:.0f} |")
     fused = next((r["fused_operators"] for r in rows if r["fused_operators"]), None)
-    print(f"\nfused operators: {fused}")
+    load = {"load_average_before": load_before, "load_average_after": os.getloadavg()}
+    print(f"\nfused operators: {fused}\nload average (1, 5, 15 min) before {load_before}, after {load['load_average_after']}")
     if args.json:
-        args.json.write_text(json.dumps({"data": str(args.data), "model": args.model, "rows": rows}, indent=2) + "\n", encoding="utf-8")
+        command = " ".join(["python", "scripts/fast_variants.py", *sys.argv[1:]])
+        record = {"command": command, "data": str(args.data), "model": args.model, "batch_size": args.batch_size, "repeats": args.repeats} | load
+        write_json_atomic(args.json, record | {"rows": rows})
 
 
 if __name__ == "__main__":

@@ -51,12 +51,14 @@ def test_bench_predict_alternates_the_variants_and_writes_a_record_the_table_is_
     record = json.loads(record_path.read_text(encoding="utf-8"))
     assert list(record["sizes"]) == ["6", "10"]
     for size, variants in record["sizes"].items():
-        assert list(variants) == ["pipeline-default", "pipeline-batch32", "indosec-fp32", "indosec-fast", "before"]
+        assert list(variants) == ["pipeline-default", "pipeline-batch32", "indosec-fp32", "indosec-fp32-unsorted", "indosec-fast", "indosec-fast-unsorted", "before"]
         for r in variants.values():
             assert len(r["seconds"]) == 2
             assert r["best_sent_per_s"] == pytest.approx(int(size) / min(r["seconds"]))
             assert r["best_sent_per_s"] >= r["median_sent_per_s"]
     env = record["environment"]
+    assert len(env["load_average_before"]) == len(env["load_average_after"]) == 3
+    assert "length-aware batching gives indosec fast" in printed
     assert env["threads"] == 1 and {"torch", "transformers", "onnxruntime", "python"} <= set(env["versions"]) and env["machine"]["cpu"]
     assert set(record["ratios"]["6"]) == {"pipeline-default", "before"}
     assert bench_predict.markdown_table(record) in printed

@@ -190,15 +190,17 @@ def test_compare_fast_exits_non_zero_outside_its_tolerance(tiny_run, capsys):
     assert "labels unchanged" in out and "fused graph" in out
 
 
-def test_compare_fast_records_its_figures_beside_the_fast_model_and_in_the_card(tiny_run, tmp_path, capsys):
+def test_compare_fast_records_each_split_beside_the_fast_model_and_in_the_card(tiny_run, tmp_path, capsys):
     checkpoint = tmp_path / "checkpoint"
     shutil.copytree(tiny_run.run_dir, checkpoint)
-    code, out, err = _compare_fast(capsys, checkpoint, "--data", ROOT / "data" / "validation.jsonl", "--tolerance", "1", "--min-agreement", "0", "--record")
-    assert code == 0, out + err
+    for split in ("validation", "test"):
+        code, out, err = _compare_fast(capsys, checkpoint, "--data", ROOT / "data" / f"{split}.jsonl", "--tolerance", "1", "--min-agreement", "0", "--record")
+        assert code == 0, out + err
     recorded = json.loads((checkpoint / "fast_mode.json").read_text(encoding="utf-8"))
     beside_model = json.loads((indosec.load(str(checkpoint), fast=True).backend.path.parent / "fast_mode.json").read_text(encoding="utf-8"))
-    assert recorded == beside_model and recorded["data"] == "data/validation.jsonl" and recorded["within"]
+    assert recorded == beside_model and list(recorded["splits"]) == ["data/validation.jsonl", "data/test.jsonl"]
     assert recorded["fast_model"]["fused_operators"]["Attention"] == 2
     card = (checkpoint / "README.md").read_text(encoding="utf-8")
-    assert f"changed macro-F1 by {recorded['change']:+.4f}" in card
-    assert f"{100 * recorded['agreement']:.1f}% of labels unchanged" in card
+    for data, r in recorded["splits"].items():
+        assert r["within"]
+        assert f"| `{data}` | {r['sentences']} | {r['macro_f1_fp32']:.4f} → {r['macro_f1_fast']:.4f} | {r['change']:+.4f} | {100 * r['agreement']:.1f}% |" in card
