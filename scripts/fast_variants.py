@@ -29,6 +29,7 @@ from indosec.records import read_objects
 from train.scores.metrics import macro_f1
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = "torch-fp32"  # what every variant is compared with
 
 
 def build_variants(model_path: str, names: list[str], folder: Path, threads: int | None, batch_size: int) -> dict[str, indosec.Classifier]:
@@ -44,12 +45,12 @@ def build_variants(model_path: str, names: list[str], folder: Path, threads: int
         path = export_int8(model, fp32.tokenizer, folder / name, RECIPES[name])
         print(f"built {name} in {time.perf_counter() - start:.0f} s ({path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
         out[name] = indosec.Classifier(OnnxBackend(path, threads=threads), fp32.tokenizer, fp32.config, batch_size=batch_size)
-    return {"fp32": fp32} | out
+    return {REFERENCE: fp32} | out  # the recipe named fp32 is the fused ONNX graph, not this
 
 
 def compare(classifiers: dict, texts: list[str], gold: list[str], repeats: int) -> list[dict]:
     probs = {name: clf.predict_proba(texts) for name, clf in classifiers.items()}
-    labels = classifiers["fp32"].labels
+    labels = classifiers[REFERENCE].labels
     preds = {name: [labels[i] for i in p.argmax(1)] for name, p in probs.items()}
     best = dict.fromkeys(classifiers, 0.0)
     for _ in range(repeats):  # alternating: each pass times every variant once
@@ -57,24 +58,24 @@ def compare(classifiers: dict, texts: list[str], gold: list[str], repeats: int) 
             start = time.perf_counter()
             clf.predict_proba(texts)
             best[name] = max(best[name], len(texts) / (time.perf_counter() - start))
-    f32 = macro_f1(gold, preds["fp32"])
+    f32 = macro_f1(gold, preds[REFERENCE])
     rows = []
     for name, clf in classifiers.items():
         f1 = macro_f1(gold, preds[name])
         rows.append({
             "variant": name,
-            "description": clf.backend.recipe.get("description", "the fine-tuned torch model") if name != "fp32" else "torch fp32",
-            "fused_operators": clf.backend.recipe.get("fused_operators") if name != "fp32" else None,
+            "description": clf.backend.recipe["description"] if name != REFERENCE else "the checkpoint in torch, fp32 (the reference)",
+            "fused_operators": clf.backend.recipe["fused_operators"] if name != REFERENCE else None,
             "macro_f1": f1, "change": f1 - f32,
-            "agreement": float(np.mean(np.array(preds[name]) == np.array(preds["fp32"]))),
-            "max_probability_change": float(np.abs(probs[name] - probs["fp32"]).max()),
-            "mean_probability_change": float(np.abs(probs[name] - probs["fp32"]).mean()),
+            "agreement": float(np.mean(np.array(preds[name]) == np.array(preds[REFERENCE]))),
+            "max_probability_change": float(np.abs(probs[name] - probs[REFERENCE]).max()),
+            "mean_probability_change": float(np.abs(probs[name] - probs[REFERENCE]).mean()),
             "sent_per_s_best": best[name],
         })
     return rows
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", help="checkpoint folder")
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "validation.jsonl")
@@ -83,7 +84,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int)
     parser.add_argument("--batch-size", type=int, default=FAST_BATCH_SIZE, help=f"batch size of the ONNX variants (default {FAST_BATCH_SIZE}, fast mode's)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.data.name.startswith("test"):
         print("note: choosing a variant on the test split makes its test figure optimistic; use validation", file=sys.stderr)
     load_before = os.getloadavg()
@@ -101,7 +102,7 @@ def main() -> None:
     load = {"load_average_before": load_before, "load_average_after": os.getloadavg()}
     print(f"\nfused operators: {fused}\nload average (1, 5, 15 min) before {load_before}, after {load['load_average_after']}")
     if args.json:
-        command = " ".join(["python", "scripts/fast_variants.py", *sys.argv[1:]])
+        command = " ".join(["python", "scripts/fast_variants.py", *(argv if argv is not None else sys.argv[1:])])
         record = {"command": command, "data": str(args.data), "model": args.model, "batch_size": args.batch_size, "repeats": args.repeats} | load
         write_json_atomic(args.json, record | {"rows": rows})
 

@@ -204,3 +204,23 @@ def test_compare_fast_records_each_split_beside_the_fast_model_and_in_the_card(t
     for data, r in recorded["splits"].items():
         assert r["within"]
         assert f"| `{data}` | {r['sentences']} | {r['macro_f1_fp32']:.4f} → {r['macro_f1_fast']:.4f} | {r['change']:+.4f} | {100 * r['agreement']:.1f}% |" in card
+
+
+def test_fast_variants_compares_each_recipe_with_the_torch_model(tiny_run, tmp_path, capsys):
+    """scripts/fast_variants.py: the torch model is the reference (change 0), the fused fp32
+    graph agrees with it, and every row carries its recipe's description and fused operators."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fast_variants", ROOT / "scripts" / "fast_variants.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main([str(tiny_run.run_dir), "--data", str(ROOT / "data" / "validation.jsonl"), "--variants", "fp32", "int8-outliers-1",
+                 "--repeats", "1", "--json", str(tmp_path / "variants.json")])
+    record = json.loads((tmp_path / "variants.json").read_text(encoding="utf-8"))
+    rows = {r["variant"]: r for r in record["rows"]}
+    assert list(rows) == ["torch-fp32", "fp32", "int8-outliers-1"]
+    assert rows["torch-fp32"]["change"] == 0 and rows["torch-fp32"]["fused_operators"] is None
+    assert rows["fp32"]["agreement"] == 1 and rows["fp32"]["max_probability_change"] < 1e-3
+    assert rows["int8-outliers-1"]["description"] == indosec.fast.RECIPES["int8-outliers-1"].describe()
+    assert rows["fp32"]["fused_operators"]["Attention"] == 2 and len(record["load_average_before"]) == 3
+    assert "| int8-outliers-1 |" in capsys.readouterr().out
