@@ -11,7 +11,6 @@ the largest file's peak exceeds the smallest's by more than --max-growth (defaul
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -76,7 +75,9 @@ def main(argv=None) -> int:
     ok = growth <= args.max_growth
     print(f"peak RSS {rows[-1]['lines']:,} lines vs {rows[0]['lines']:,}: {growth:+.1%} ({'within' if ok else 'NOT within'} {args.max_growth:.0%})")
     if args.json:
-        args.json.write_text(json.dumps({"model": args.model, "options": extra, "rows": rows, "growth": growth}, indent=2) + "\n", encoding="utf-8")
+        from indosec.files import write_json_atomic
+
+        write_json_atomic(args.json, {"model": args.model, "options": extra, "rows": rows, "growth": growth})
     return 0 if ok else 1
 
 

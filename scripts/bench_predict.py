@@ -11,7 +11,11 @@ turns (A B C D, A B C D, ...), so a machine that gets busier or quieter mid-run 
 them alike. Printed per variant: the best and the median sentences per second over the
 repeats, and the best against the default pipeline's best; what length-aware batching gives
 (indosec fp32 and fast against the same models batching in input order). Then p50/p95 latency
-of one-sentence calls. The record (--json) holds every run, the machine, the thread count, the
+of one-sentence calls. Sentences per CPU-second (this process's CPU time) are printed beside the
+wall-clock figures: on a shared machine they move less with what else runs, as long as
+--threads is no more than the cores that are free (threads that wait on a busy core for each
+other make every torch variant, the one-sentence pipeline most, look far slower than it is).
+The record (--json) holds every run, the machine, the thread count, the
 load average before and after, and the library versions; the README's table is printed from it
 by --table, and tests/unit/test_readme.py checks that the two agree.
 
@@ -117,6 +121,7 @@ def measure(fns: dict, sentences: list[str], sizes: list[int], repeats: int, lat
             name: {
                 "seconds": runs[name], "cpu_seconds": cpu[name],
                 "best_sent_per_s": size / min(runs[name]), "median_sent_per_s": size / statistics.median(runs[name]),
+                "best_sent_per_cpu_s": size / min(cpu[name]),
             }
             for name in fns
         }
@@ -165,13 +170,14 @@ def ratios(record: dict) -> dict:
 
 def markdown_table(record: dict) -> str:
     """The README's throughput table for a record (one row per variant and size)."""
-    lines = ["| sentences | variant | sent/s, best | sent/s, median | × pipeline default (best) |", "|---|---|---|---|---|"]
+    lines = ["| sentences | variant | sent/s, best | sent/s, median | × pipeline default (best) | sent per CPU-second, best |",
+             "|---|---|---|---|---|---|"]
     for size, variants in record["sizes"].items():
         base = variants.get("pipeline-default", {}).get("best_sent_per_s")
         for name, r in variants.items():
             ratio = f"{r['best_sent_per_s'] / base:.2f}" if base else "-"
             what = VARIANTS.get(name, f"`{name}`: ONNX model given by --onnx, batch 32, ORT default fusions")
-            lines.append(f"| {int(size):,} | {what} | {r['best_sent_per_s']:.1f} | {r['median_sent_per_s']:.1f} | {ratio} |")
+            lines.append(f"| {int(size):,} | {what} | {r['best_sent_per_s']:.1f} | {r['median_sent_per_s']:.1f} | {ratio} | {r['best_sent_per_cpu_s']:.1f} |")
     return "\n".join(lines)
 
 
@@ -237,8 +243,9 @@ def main(argv=None) -> None:
     record["ratios"] = ratios(record)
     print(summary(record))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        from indosec.files import write_json_atomic
+
+        write_json_atomic(args.json, record)
         print(f"\nwrote {args.json}")
 
 
