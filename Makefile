@@ -48,6 +48,8 @@ card: install
 	# the small report files only: predictions.jsonl stays with the checkpoint
 	rm -rf $(REFERENCE_REPORT) && mkdir -p $(REFERENCE_REPORT)
 	cp $(REFERENCE_RUN)/metrics.json $(REFERENCE_RUN)/report/report.md $(REFERENCE_RUN)/report/*.png $(REFERENCE_REPORT)/
+	# fast mode's figures, once scripts/compare_fast.py --record has measured them on this run
+	[ ! -f $(REFERENCE_RUN)/fast_mode.json ] || cp $(REFERENCE_RUN)/fast_mode.json $(REFERENCE_REPORT)/
 
 clean:
 	rm -rf outputs/ .pytest_cache

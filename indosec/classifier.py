@@ -28,6 +28,11 @@ __all__ = [
     "Classifier", "DocumentPrediction", "LabelSummary", "Prediction", "SentencePrediction", "check_device", "check_text", "load",
 ]
 
+# Sentences sorted by token length together (see Classifier.logits); the CLI reads files in
+# chunks of this size. Larger windows pad less but hold more and write less often.
+SORT_WINDOW = 1024
+
+
 class Classifier:
     """A sequence-classification model with the label names from its `config.json`.
 
@@ -56,14 +61,19 @@ class Classifier:
         batch_size: int = 32,
         stride: int | None = None,
         max_chars: int = MAX_TEXT_CHARS,
+        sort_window: int = SORT_WINDOW,
     ):
         """`backend`: what runs the model (`indosec.backends`: the torch model or the int8 ONNX
         copy); `config`: the checkpoint's transformers config, the source of the label names
         (id2label), the calibration temperature and the position limit."""
+        for name, value in (("batch_size", batch_size), ("sort_window", sort_window)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         self.backend = backend
         self.tokenizer = tokenizer
         self.config = config
         self.batch_size = batch_size
+        self.sort_window = sort_window
         # the length policy (tokens per window, overlap) lives in indosec.lengths
         self.max_length = max_length or token_limit(getattr(tokenizer, "model_max_length", None), getattr(config, "max_position_embeddings", None))
         self.stride = window_stride(self.max_length, stride)
@@ -80,8 +90,10 @@ class Classifier:
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Raw (uncalibrated) logits, shape (len(texts), len(labels)), rows in input order.
 
-        Sentences are sorted by length and padded per batch, so a batch of short sentences
-        is not padded to the longest sentence of the whole input.
+        Length-aware batching: the input is read in windows of `sort_window` sentences; each
+        window is tokenized once, its token sequences sorted by length and cut into batches of
+        `batch_size`, each padded only to its own longest sequence; the rows then go back to
+        input order. The torch and the fast backend get the same batches.
 
         A sentence longer than `max_length` tokens is not cut: the tokenizer splits it into
         windows of `max_length` tokens, consecutive windows sharing `stride` tokens, and its
@@ -92,11 +104,9 @@ class Classifier:
         exactly the plain model's logits.
         """
         cleaned = self._prepare(texts)
-        order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
         out = np.zeros((len(cleaned), len(self.labels)), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            out[idx] = self._score_texts([cleaned[i] for i in idx])
+        for start in range(0, len(cleaned), self.sort_window):
+            out[start : start + self.sort_window] = self._score_texts(cleaned[start : start + self.sort_window])
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -153,30 +163,43 @@ class Classifier:
         return cleaned
 
     def _score_texts(self, texts: list[str]) -> np.ndarray:
-        """Logits for a batch of sentences, long ones combined over their windows."""
+        """Logits for a window of sentences, long ones combined over their token windows."""
         enc = self.tokenizer(
-            texts, truncation=True, max_length=self.max_length, stride=self.stride,
-            return_overflowing_tokens=True, padding=True, return_tensors="pt",
+            texts, truncation=True, max_length=self.max_length, stride=self.stride, return_overflowing_tokens=True, padding=False,
         )
-        owner = enc.pop("overflow_to_sample_mapping").numpy()
-        tokens = enc["attention_mask"].sum(dim=1).numpy().astype(np.float64)
-        window_logits = np.concatenate([
-            self._score_windows(enc, rows) for rows in np.array_split(np.arange(len(owner)), -(-len(owner) // self.batch_size))
-        ])
+        owner = np.asarray(enc.pop("overflow_to_sample_mapping"))
+        lengths = np.array([len(ids) for ids in enc["input_ids"]])
+        order = np.argsort(lengths, kind="stable")
+        window_logits = np.empty((len(owner), len(self.labels)), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            window_logits[rows] = self.backend.logits(self._pad(enc, rows, int(lengths[rows].max())))
+        weights = lengths.astype(np.float64)
         weighted = np.zeros((len(texts), len(self.labels)))
-        np.add.at(weighted, owner, window_logits * tokens[:, None])
-        return (weighted / np.bincount(owner, weights=tokens, minlength=len(texts))[:, None]).astype(np.float32)
+        np.add.at(weighted, owner, window_logits * weights[:, None])
+        return (weighted / np.bincount(owner, weights=weights, minlength=len(texts))[:, None]).astype(np.float32)
 
-    def _score_windows(self, enc, rows: np.ndarray) -> np.ndarray:
-        # the tokenizer padded every window of the batch to the longest one; trim each model
-        # call to its own longest window so padding stays dynamic
-        width = int(enc["attention_mask"][torch.from_numpy(rows)].sum(dim=1).max())
-        cols = slice(-width, None) if self.tokenizer.padding_side == "left" else slice(0, width)
-        return self.backend.logits({name: tensor[torch.from_numpy(rows)][:, cols] for name, tensor in enc.items()})
+    def _pad(self, enc, rows: np.ndarray, width: int) -> dict[str, torch.Tensor]:
+        """The token sequences `rows` of `enc` as int64 tensors padded to `width`, on the
+        tokenizer's padding side (what tokenizer(..., padding=True) gives, without tokenizing twice)."""
+        pad_values = {"input_ids": self.tokenizer.pad_token_id or 0, "token_type_ids": getattr(self.tokenizer, "pad_token_type_id", 0)}
+        left = self.tokenizer.padding_side == "left"
+        batch = {}
+        for name, sequences in enc.items():
+            padded = np.full((len(rows), width), pad_values.get(name, 0), dtype=np.int64)
+            for i, row in enumerate(rows):
+                seq = sequences[row]
+                if left:
+                    padded[i, width - len(seq):] = seq
+                else:
+                    padded[i, : len(seq)] = seq
+            batch[name] = torch.from_numpy(padded)
+        return batch
 
 
 def load(
-    name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False, **options
+    name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False,
+    threads: int | None = None, **options,
 ) -> Classifier:
     """Load a fine-tuned checkpoint (local folder or Hub id) as a Classifier: the one way to
     load, re-exported as `indosec.load`.
@@ -184,9 +207,14 @@ def load(
     Weights load from safetensors only and no remote code is ever run. `device`: cpu, cuda,
     cuda:N or mps (default: cuda when available). fast=True: CPU inference on an int8 copy run
     by ONNX Runtime (`pip install 'indosec[fast]'`); the first load of a checkpoint exports it
-    (tens of seconds), later loads read the cached copy (see `indosec.fast`). `options` go to
-    `Classifier(...)`: batch_size, max_length, stride, max_chars.
+    (tens of seconds), later loads read the cached copy (see `indosec.fast`). `threads`: CPU
+    threads for the model (fast mode: ONNX Runtime's intra-op threads for this model; torch:
+    `torch.set_num_threads`, which is process-wide); default: torch's, the physical cores or
+    $OMP_NUM_THREADS. `options` go to `Classifier(...)`: batch_size (default 32, and
+    `indosec.fast.FAST_BATCH_SIZE` in fast mode), max_length, stride, max_chars, sort_window.
     """
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
     if fast and device not in (None, "cpu"):
         raise ValueError(f"fast=True is a CPU mode; got device={device!r}")
     device = check_device(device)
@@ -194,10 +222,13 @@ def load(
     config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
     tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
     if fast:
-        from indosec.fast import load_fast
+        from indosec.fast import FAST_BATCH_SIZE, load_fast
 
-        backend = load_fast(str(folder), tokenizer, config)
+        backend = load_fast(str(folder), tokenizer, config, threads=threads)
+        options.setdefault("batch_size", FAST_BATCH_SIZE)
     else:
+        if threads is not None:
+            torch.set_num_threads(threads)
         backend = load_torch(folder, config, device)
     return Classifier(backend, tokenizer, config, **options)
 

@@ -3,8 +3,7 @@
     indosec predict "Kedua negara sepakat memperkuat kerja sama intelijen." --model outputs/quickstart
     indosec predict --input sentences.txt|.jsonl|.csv --output out.jsonl [--text-column kalimat]
     cat sentences.txt | indosec predict             # standard input: one sentence per line
-    indosec predict --document artikel.txt [artikel2.txt ...] [--threshold 0.6] [--fast]
-    indosec predict --document artikel.jsonl|.csv     # one article per line or row, as the app reads them
+    indosec predict --document artikel.txt|.jsonl|.csv [...] [--threshold 0.6] [--fast]   # .jsonl/.csv: an article a row
     indosec app --model outputs/quickstart        # a local page (pip install 'indosec[app]')
     indosec review --model outputs/quickstart --articles berita.jsonl --out labels.jsonl   # the page's Review tab
 
@@ -17,8 +16,7 @@ Files are streamed in chunks, each written and flushed before the next is read.
 Standard input (`--input -`, `--document -`, or piped when no sentence or file is given) is one
 sentence per line unless --format names jsonl or csv; --format also overrides a file's suffix.
 
-CSV files may be comma-, semicolon- (Excel in an Indonesian locale) or tab-separated (detected
-from the header and printed, or set with --delimiter).
+CSV may be comma-, semicolon- or tab-separated (detected from the header, or --delimiter).
 
 Exit status: 0 all input labelled; 1 some input was bad (each bad line is reported on stderr
 as `file:line: what`, the good lines are all written); 2 nothing could be done (bad
@@ -94,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                    "of test sentences kept and their accuracy")
     p.add_argument("--fast", action="store_true", help="int8 ONNX Runtime on the CPU (pip install 'indosec[fast]')")
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")
-    p.add_argument("--batch-size", type=int, default=32, help="sentences per model call (default: 32); lower it if memory runs out")
+    p.add_argument("--batch-size", type=int, help="sentences per model call (default: 32; 8 with --fast); lower it if memory runs out")
+    p.add_argument("--threads", type=int, help="CPU threads for the model (default: the physical cores, or $OMP_NUM_THREADS)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --input and --document")
     for a in (commands.add_parser("app", help="a local page: paste or upload articles, see every sentence highlighted"),
               add_review_command(commands)):
@@ -144,8 +143,9 @@ def _predict(args) -> int:
         raise InputError("give sentences, --input FILE or --document FILE (exactly one of them), or pipe sentences in")
     if not args.model:
         raise InputError("no model: pass --model FOLDER_OR_HUB_ID or set INDOSEC_MODEL")
-    if args.batch_size < 1:
-        raise InputError(f"--batch-size must be at least 1, got {args.batch_size}")
+    for option, number in (("--batch-size", args.batch_size), ("--threads", args.threads)):
+        if number is not None and number < 1:
+            raise InputError(f"{option} must be at least 1, got {number}")
     for option, check, value in (("--threshold", check_threshold, args.threshold), ("--device", check_device, args.device)):
         try:
             if value is not None:
@@ -176,7 +176,8 @@ def _predict(args) -> int:
 
     # 2. the model
     try:
-        clf = load(args.model, revision=args.revision, device=args.device, batch_size=args.batch_size, fast=args.fast)
+        options = {"batch_size": args.batch_size} if args.batch_size else {}
+        clf = load(args.model, revision=args.revision, device=args.device, fast=args.fast, threads=args.threads, **options)
     except (ImportError, HubUnavailable) as e:  # their messages say what to do
         print(f"indosec: error: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -211,7 +212,7 @@ def _predict(args) -> int:
 def _write_predictions(clf, records: Iterable[Record], out, threshold, *, source: str, progress=None) -> tuple[int, int]:
     """Label good records chunk by chunk, in input order; report bad ones. Returns the
     numbers of bad and of labelled records."""
-    chunk_size = clf.batch_size * 8  # enough to sort by length, small enough to stream
+    chunk_size = clf.sort_window  # sorted by token length within it (Classifier.logits); nothing more is held
     chunk, bad, good, last_line = [], 0, 0, 0
     for record in records:
         if record.text is not None:

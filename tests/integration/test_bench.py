@@ -1,8 +1,14 @@
-"""scripts/bench_train.py measures what it says (nothing is timed against a threshold here)."""
+"""scripts/bench_train.py and scripts/bench_predict.py measure what they say (nothing is timed
+against a threshold here)."""
+
+import importlib.util
+import json
 
 import pytest
 
-from tests.conftest import tiny_config
+import indosec
+
+from tests.conftest import ROOT, tiny_config
 from tests.unit.test_bench import bench
 
 
@@ -24,3 +30,37 @@ def test_each_variant_times_full_batches_and_the_report_gives_the_ratio(results)
     text = bench.report(results)
     ratio = results[0]["samples_per_second"] / results[1]["samples_per_second"]
     assert f"samples/s x{ratio:.2f}" in text
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_predict_alternates_the_variants_and_writes_a_record_the_table_is_printed_from(tiny_run, tmp_path, capsys):
+    """scripts/bench_predict.py on the tiny model: every variant timed once per repeat, best and
+    median from those runs, the machine, threads and versions recorded (no speed is asserted)."""
+    bench_predict = _script("bench_predict")
+    fast_file = indosec.load(str(tiny_run.run_dir), fast=True).backend.path
+    record_path = tmp_path / "bench.json"
+    bench_predict.main([str(tiny_run.run_dir), "--sizes", "6", "10", "--repeats", "2", "--latency-samples", "2", "--threads", "1",
+                        "--onnx", f"before={fast_file}", "--json", str(record_path)])
+    printed = capsys.readouterr().out
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert list(record["sizes"]) == ["6", "10"]
+    for size, variants in record["sizes"].items():
+        assert list(variants) == ["pipeline-default", "pipeline-batch32", "indosec-fp32", "indosec-fp32-unsorted", "indosec-fast", "indosec-fast-unsorted", "before"]
+        for r in variants.values():
+            assert len(r["seconds"]) == 2
+            assert r["best_sent_per_s"] == pytest.approx(int(size) / min(r["seconds"]))
+            assert r["best_sent_per_s"] >= r["median_sent_per_s"]
+    env = record["environment"]
+    assert len(env["load_average_before"]) == len(env["load_average_after"]) == 3
+    assert "length-aware batching gives indosec fast" in printed
+    assert env["threads"] == 1 and {"torch", "transformers", "onnxruntime", "python"} <= set(env["versions"]) and env["machine"]["cpu"]
+    assert set(record["ratios"]["6"]) == {"pipeline-default", "before"}
+    assert bench_predict.markdown_table(record) in printed
+    bench_predict.main(["--table", str(record_path)])
+    assert capsys.readouterr().out.strip() == bench_predict.markdown_table(record)

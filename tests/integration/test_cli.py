@@ -168,7 +168,7 @@ def test_results_already_written_survive_a_failure_later_in_the_file(tmp_path, t
     """Streaming: chunks are written and flushed as they are done."""
     import indosec
 
-    clf = indosec.load(str(tiny_run.run_dir), device="cpu", batch_size=2)  # chunks of 16 records
+    clf = indosec.load(str(tiny_run.run_dir), device="cpu", batch_size=2, sort_window=16)  # chunks of 16 records
 
     def records():
         for i in range(40):

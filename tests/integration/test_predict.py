@@ -85,3 +85,43 @@ def test_the_demo_shows_one_example_of_each_label(tiny_run, capsys):
     out = capsys.readouterr().out
     for label in LABELS:
         assert re.search(rf"^{label}\s+\w+\s+[01]\.\d\d\s+{re.escape(EXAMPLES[label][-1])}$", out, flags=re.MULTILINE), label
+
+
+class Recording:
+    """A backend that keeps every batch it is given and answers with the fp32 model."""
+
+    def __init__(self, inner):
+        self.inner, self.batches = inner, []
+
+    @property
+    def device(self):
+        return self.inner.device
+
+    def logits(self, encoding):
+        self.batches.append({name: tensor.clone() for name, tensor in encoding.items()})
+        return self.inner.logits(encoding)
+
+
+def test_batches_are_sorted_by_token_length_and_rows_come_back_in_input_order(clf):
+    """Length-aware batching: one tokenization per window, batches sorted by token length (not
+    by characters: a long word is one character run but many tokens), each padded to its own
+    longest row; the scores are those of the sentences one by one, in input order."""
+    texts = ["Xyzzyqwvkj-plmnbrtq-zxcvbnmk qwrtyp.", "Ledakan terjadi.", *SENTENCES, "Bom meledak di pasar kota, tujuh orang tewas."]
+    recording = Recording(clf.backend)
+    sorted_clf = indosec.Classifier(recording, clf.tokenizer, clf.config, batch_size=3)
+    logits = sorted_clf.logits(texts)
+    widths = [int(b["attention_mask"].shape[1]) for b in recording.batches]
+    assert widths == sorted(widths)
+    assert all(int(b["attention_mask"].sum(1).max()) == b["attention_mask"].shape[1] for b in recording.batches)  # no column all padding
+    lengths = [len(clf.tokenizer(t)["input_ids"]) for t in texts]
+    firsts = [int(b["attention_mask"].sum(1).min()) for b in recording.batches]
+    assert firsts == sorted(firsts) and firsts[0] == min(lengths)
+    assert logits == pytest.approx(np.concatenate([clf.logits([t]) for t in texts]), abs=1e-5)
+
+
+def test_sorting_stays_within_a_window_and_the_answer_does_not_depend_on_it(clf):
+    texts = SENTENCES * 3
+    small = indosec.Classifier(Recording(clf.backend), clf.tokenizer, clf.config, batch_size=2, sort_window=4)
+    assert small.logits(texts) == pytest.approx(clf.logits(texts), abs=1e-5)
+    assert sum(len(b["input_ids"]) for b in small.backend.batches) == len(texts)
+    assert len(small.backend.batches) == 2 * 3 + 2  # windows of 4, 4, 4, 3 sentences: two batches each but the last

@@ -49,6 +49,7 @@ def test_compare_fast_fails_outside_its_tolerance(tmp_path, monkeypatch, capsys,
     class StandIn:
         def __init__(self, wrong):
             self.labels, self.wrong = labels, wrong
+            self.backend = type("Backend", (), {"recipe": {}, "path": tmp_path / "model.onnx"})()
 
         def predict_proba(self, texts):
             pred = [1 - g if i < self.wrong else g for i, g in enumerate(gold)]

@@ -40,3 +40,49 @@ def test_whole_article_figures_match_the_reference_report():
     for name, fmt in (("model", "**{:.3f}** [{:.3f}, {:.3f}]"), ("baseline", "{:.3f} [{:.3f}, {:.3f}]")):
         d = docs[name]
         assert fmt.format(d["macro_f1"], *d["ci"]["macro_f1"]) in README
+
+
+def _bench_predict():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_predict", ROOT / "scripts" / "bench_predict.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = json.loads((ROOT / "reports" / "bench_predict.json").read_text(encoding="utf-8"))
+
+
+def test_the_throughput_table_is_the_one_printed_from_the_benchmark_record():
+    assert " ".join(_bench_predict().markdown_table(BENCH).split()) in README
+
+
+def test_the_speed_ups_quoted_are_the_benchmark_records():
+    for size, against in BENCH["ratios"].items():
+        assert f"{int(size):,} sentences: **{against['pipeline-default']:.2f}×** the default pipeline, {against['before']:.2f}× the fast mode before" in README
+    env = BENCH["environment"]
+    assert f"load average {env['load_average_before'][0]:.2f} before, {env['load_average_after'][0]:.2f} after" in README
+
+
+def test_the_fast_mode_recipes_table_is_the_validation_record():
+    variants = json.loads((ROOT / "reports" / "fast_variants.json").read_text(encoding="utf-8"))
+    assert variants["data"] == "data/validation.jsonl"  # the recipe is chosen on validation, never on test
+    for r in variants["rows"]:
+        assert f"| `{r['variant']}` | {r['macro_f1']:.4f} | {r['change']:+.4f} | {r['agreement']:.1%} | {r['mean_probability_change']:.4f} | {r['sent_per_s_best']:.0f} |" in README
+
+
+def test_the_fast_mode_accuracy_quoted_is_the_recorded_one():
+    record = json.loads((ROOT / "reports" / "fast_mode.json").read_text(encoding="utf-8"))
+    assert f"`{record['fast_model']['recipe']['name']}`" in README
+    for data, r in record["splits"].items():
+        assert f"`{data}`: {r['macro_f1_fp32']:.4f} → {r['macro_f1_fast']:.4f} ({r['change']:+.4f}; {r['agreement']:.1%} of labels unchanged)" in README
+
+
+def test_the_length_aware_batching_gains_and_the_memory_figures_are_the_records():
+    for size, v in BENCH["sizes"].items():
+        gain = {m: v[f"indosec-{m}"]["best_sent_per_s"] / v[f"indosec-{m}-unsorted"]["best_sent_per_s"] for m in ("fp32", "fast")}
+        assert f"{int(size):,} sentences: length-aware batching makes indosec fp32 **{gain['fp32']:.2f}×** and fast mode **{gain['fast']:.2f}×**" in README
+    memory = json.loads((ROOT / "reports" / "bench_cli_memory.json").read_text(encoding="utf-8"))
+    small, large = memory["rows"][0], memory["rows"][-1]
+    assert f"peaked at {small['peak_rss_mib']:.0f} MiB on a {small['lines']:,}-line file and {large['peak_rss_mib']:.0f} MiB on a {large['lines']:,}-line file ({memory['growth']:+.1%};" in README

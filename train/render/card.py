@@ -33,6 +33,7 @@ from train.run_folder import METRICS, RUN_INFO, TRAIN_LOG, read_metrics
 TEMPLATE = "model_card.md.j2"
 DATASET_ID = "indosec-security-news-sentences"  # not on the Hub; the card says so
 INDOBERT_CONFIG = "configs/indobert-base.yaml"
+FAST_MODE = "fast_mode.json"
 # The Hub's try-it box shows news reports; a propaganda sentence there would put recruitment
 # text on the model's page, and `other` shows nothing.
 WIDGET_EXAMPLES = [EXAMPLES[label][0] for label in ("security_cooperation", "attack", "territorial_claim")]
@@ -47,7 +48,14 @@ def load_card_inputs(checkpoint: str | Path) -> dict:
         raise FileNotFoundError(f"{checkpoint}: not a finished checkpoint, missing {', '.join(missing)}")
     read = {name: json.loads((checkpoint / name).read_text(encoding="utf-8")) for name in ("config.json", RUN_INFO, TRAIN_LOG)}
     return {"model_config": read["config.json"], "run_info": read[RUN_INFO], "config": read[RUN_INFO]["config"],
-            "train_log": read[TRAIN_LOG], "metrics": read_metrics(checkpoint)}
+            "train_log": read[TRAIN_LOG], "metrics": read_metrics(checkpoint), "fast_mode": read_fast_mode(checkpoint)}
+
+
+def read_fast_mode(checkpoint: Path) -> dict | None:
+    """fast_mode.json, written by `scripts/compare_fast.py --record` once the fast CPU mode has
+    been measured on this checkpoint; None before (the card then leaves the figures out)."""
+    path = checkpoint / FAST_MODE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def precision_used(inputs: dict) -> str:
@@ -147,6 +155,7 @@ def render_card(
         length_policy=length_policy(checkpoint, inputs["model_config"]), training_arguments=inputs["run_info"]["training_arguments"],
         contrast={"about": ABOUT, "summary": contrast_summary(ev["contrast"]), "rules": contrast_rules_table(ev["contrast"])} if "contrast" in ev else None,
         casing=casing_table(ev["casing"]) if "casing" in ev else None,
+        fast_mode=inputs["fast_mode"],
     )
 
 
