@@ -19,7 +19,7 @@ ARTICLE = "Bom meledak di pasar Azaz. Tujuh orang tewas. Warga kembali ke rumah.
 
 
 class StandIn:
-    batch_size, max_chars, labels = 32, 10_000, list(LABELS)
+    batch_size, sort_window, max_chars, labels = 32, 256, 10_000, list(LABELS)
 
     def predict(self, texts, threshold=None):
         return [to_prediction(self._probs(t), self.labels, threshold) for t in texts]

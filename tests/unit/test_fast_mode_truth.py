@@ -26,7 +26,7 @@ def test_the_first_fast_load_says_it_is_preparing_the_model_once(tmp_path, monke
     monkeypatch.setattr(fast, "_import_onnxruntime", lambda: None)
     monkeypatch.setattr(fast.AutoModelForSequenceClassification, "from_pretrained", lambda *a, **k: "model")
     monkeypatch.setattr(fast, "export_int8", export)
-    monkeypatch.setattr(fast, "OnnxBackend", lambda path: path)
+    monkeypatch.setattr(fast, "OnnxBackend", lambda path, threads=None: path)
     fast.load_fast(str(checkpoint), None, None)
     fast.load_fast(str(checkpoint), None, None)  # from the cache
     err = capsys.readouterr().err
