@@ -234,12 +234,16 @@ def _split_outliers(model, outliers: dict[int, list[int]]) -> None:
     weights = {init.name: init for init in graph.initializer}
     producer = {out: node for node in graph.node for out in node.output}
 
-    def cut(name: str, index, axis: int) -> np.ndarray:
-        """Keep `index` of initializer `name` along `axis` in place; return what was cut."""
-        array = numpy_helper.to_array(weights[name])
-        taken = np.take(array, channels, axis=axis)
-        weights[name].CopyFrom(numpy_helper.from_array(np.take(array, index, axis=axis), name))
-        return taken
+    def cut(node, slot: int, index, axis: int, role: str) -> np.ndarray:
+        """Point input `slot` of `node` at a new initializer holding `index` of the old one along
+        `axis` (new, not in place: the exporter may share one initializer, such as equal biases,
+        between layers); return the part taken out."""
+        array = numpy_helper.to_array(weights[node.input[slot]])
+        kept = numpy_helper.from_array(np.take(array, index, axis=axis), f"{p}.int8.{role}")
+        graph.initializer.append(kept)
+        weights[kept.name] = kept
+        node.input[slot] = kept.name
+        return np.take(array, channels, axis=axis)
 
     nodes = []
     for down in graph.node:
@@ -251,13 +255,13 @@ def _split_outliers(model, outliers: dict[int, list[int]]) -> None:
         gelu = producer[down.input[0]]
         add = producer[gelu.input[0]]
         up = next(producer[i] for i in add.input if i in producer)
-        bias = next(i for i in add.input if i in weights)
+        bias_slot = next(k for k, i in enumerate(add.input) if i in weights)
         main = np.setdiff1d(np.arange(numpy_helper.to_array(weights[down.input[1]]).shape[0]), channels)
         p = f"ffn_outliers.{layer}"
         graph.initializer.extend([
-            numpy_helper.from_array(cut(up.input[1], main, 1), f"{p}.up.weight"),
-            numpy_helper.from_array(cut(bias, main, 0), f"{p}.up.bias"),
-            numpy_helper.from_array(cut(down.input[1], main, 0), f"{p}.down.weight"),
+            numpy_helper.from_array(cut(up, 1, main, 1, "up.weight"), f"{p}.up.weight"),
+            numpy_helper.from_array(cut(add, bias_slot, main, 0, "up.bias"), f"{p}.up.bias"),
+            numpy_helper.from_array(cut(down, 1, main, 0, "down.weight"), f"{p}.down.weight"),
         ])
         out = down.output[0]
         down.output[0] = f"{p}.int8_part"

@@ -48,7 +48,7 @@ def test_labels_and_temperature_come_from_config_json_not_from_the_onnx_backend(
 
 
 def test_the_export_is_cached_and_reused(tiny_run, indosec_cache, fp32_and_fast, monkeypatch):
-    assert len(list(indosec_cache.glob("onnx-int8/*/model.int8.onnx"))) == 1
+    assert list(indosec_cache.glob("onnx-int8/*/model.int8.onnx"))  # the session's cache: other checkpoints' exports too
 
     def no_export(*args, **kwargs):
         raise AssertionError("exported again instead of using the cache")
