@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column", default="id", help="field copied to the output when present (default: id)")
     p.add_argument("--delimiter", choices=[",", ";", "tab"], metavar="{',' | ';' | tab}", help="CSV delimiter (default: detected from the header; tab for .tsv)")
     p.add_argument("--threshold", type=float, help="below this probability the label is null, for a person to read. A calibrated "
-                   "checkpoint's scores rarely reach 0.95: its model card's coverage table gives, per threshold, the share "
+                   "checkpoint's scores have their own range: its model card's coverage table gives, per threshold, the share "
                    "of test sentences kept and their accuracy")
     p.add_argument("--fast", action="store_true", help="int8 ONNX Runtime on the CPU (pip install 'indosec[fast]')")
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when available)")

@@ -16,7 +16,7 @@ class Prediction:
     label: the most probable class, or None when its probability is below the `threshold`
         passed to `predict` (an uncertain sentence, for a person to look at). What a threshold
         keeps for a checkpoint, and how often those labels are right, is the coverage table of
-        its model card: calibrated scores rarely reach 0.95, so such a threshold labels little.
+        its model card (a threshold above a checkpoint's highest scores labels nothing).
     score: the probability of the most probable class (also when label is None).
     probabilities: every class's probability, in the checkpoint's label order.
     """
