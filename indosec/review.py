@@ -72,10 +72,13 @@ def order_items(items: list[Item], order: str = "doubt", seed: int = 0) -> list[
 
 
 def queue(clf, articles: list[tuple[str, str]], order: str = "doubt", seed: int = 0) -> list[Item]:
-    """Every sentence `predict_document` finds in the articles ((name, text) pairs), in review order."""
-    items = []
+    """Every sentence `predict_document` finds in the articles ((name, text) pairs), in review
+    order; an article given twice (a file passed and uploaded) is queued once."""
+    items, seen = [], set()
     for name, text in articles:
-        aid = article_id(text)
+        if (aid := article_id(text)) in seen:
+            continue
+        seen.add(aid)
         items += [Item(aid, name, text, s.start, s.end, dict(s.probabilities)) for s in clf.predict_document(text).sentences]
     return order_items(items, order, seed)
 

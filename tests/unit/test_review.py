@@ -74,3 +74,16 @@ def test_the_sentence_is_marked_in_its_article_with_the_definitions():
     assert f'<mark id="review-sentence" style="background:#ffd166;padding:1px 2px">{TEXT[it.start:it.end]}</mark>' in page
     assert "Model: <b>attack</b> 0.40" in page and "Ordinary crime and cyberattacks" in page
     assert "Nothing left to review" in item_html(None, list(LABELS))
+
+
+def test_an_article_given_twice_is_queued_once():
+    from indosec.review import queue
+
+    class StandIn:
+        def predict_document(self, text):
+            sentences = [type("S", (), {"start": s.start, "end": s.end, "probabilities": dict.fromkeys(LABELS, 0.2)})()
+                         for s in split_sentences(text)]
+            return type("Doc", (), {"sentences": sentences})()
+
+    queued = queue(StandIn(), [("berita.jsonl:1", TEXT), ("uploaded.jsonl:1", TEXT)])
+    assert len(queued) == len(split_sentences(TEXT)) and {it.source for it in queued} == {"berita.jsonl:1"}
