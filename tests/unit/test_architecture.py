@@ -27,21 +27,26 @@ def modules() -> dict:
 MODULES = modules()
 
 
+def imported_names(path) -> list[str]:
+    """Every absolute import of a source file, at the top or inside a function: each module,
+    and for `from m import x` also `m.x` (x may be a module)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return names
+
+
 def imports(name: str) -> set:
     """The project modules `name` imports, at the top or inside a function."""
     found = set()
-    for node in ast.walk(ast.parse(MODULES[name].read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-        else:
-            continue
-        for target in targets:
-            while target and target not in MODULES:  # an imported name: the module it lies in
-                target = target.rpartition(".")[0]
-            if target and target != name:
-                found.add(target)
+    for target in imported_names(MODULES[name]):
+        while target and target not in MODULES:  # an imported name: the module it lies in
+            target = target.rpartition(".")[0]
+        if target and target != name:
+            found.add(target)
     return found
 
 

@@ -2,7 +2,6 @@
 the rehearsal (step 3, `python -m train.rehearse`) imports, in its own process and in each command
 it runs, so that the guide and the rehearsal cannot drift apart."""
 
-import ast
 import re
 import sys
 import tomllib
@@ -13,6 +12,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from tests.conftest import ROOT
+from tests.unit.test_architecture import imported_names
 
 PROJECT = ("indosec", "train")
 
@@ -65,19 +65,12 @@ def rehearsal_imports() -> dict[str, str]:
         if path in seen:
             continue
         seen.add(path)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            else:
-                continue
-            for name in names:
-                top = name.partition(".")[0]
-                if top in PROJECT:
-                    todo += [f for f in [module_file(name)] if f]
-                elif top not in sys.stdlib_module_names and top != "__future__":
-                    third_party.setdefault(top, str(path.relative_to(ROOT)))
+        for name in imported_names(path):
+            top = name.partition(".")[0]
+            if top in PROJECT:
+                todo += [f for f in [module_file(name)] if f]
+            elif top not in sys.stdlib_module_names and top != "__future__":
+                third_party.setdefault(top, str(path.relative_to(ROOT)))
     return third_party
 
 
