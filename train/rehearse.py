@@ -13,7 +13,8 @@ training with evaluation, report and card, the fast-mode (ONNX int8) export and 
 check, the Hub upload's dry run (which loads the folder with indosec and with plain
 `transformers.pipeline`), and `predict_document` with offsets into the original text. Each
 stage runs as the command a user would type, so exit codes and messages are real; they read
-a few whole articles and samples of the sentences, not all of data/.
+a few whole articles and samples of the sentences and contrastive pairs, not all of data/, and
+leave out the contrast suite, which is only scored.
 """
 
 from __future__ import annotations
@@ -94,12 +95,13 @@ def main(argv=None) -> int:
     os.environ["INDOSEC_CACHE"] = str(out / "cache")  # the ONNX export stays with the rehearsal
     backbone = build_indobert_shaped(out / "indobert-shaped", corpus(ROOT / "data") + corpus(ROOT / "data" / "articles"))
     print(f"built {backbone} ({INDOBERT_BASE['num_hidden_layers']} layers, hidden {INDOBERT_BASE['hidden_size']}, vocabulary {INDOBERT_BASE['vocab_size']:,})")
-    # the first articles of each split and the first validation sentences: every stage runs at
-    # this size, on less data than a real run reads
-    (out / "articles").mkdir()
-    for split in ("train", "validation", "test"):
-        lines = (ROOT / "data" / "articles" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-        (out / "articles" / f"{split}.jsonl").write_text("".join(lines[:args.articles]), encoding="utf-8")
+    # the first articles of each split, the first contrastive pairs and the first validation
+    # sentences: every stage runs at this size, on less data than a real run reads
+    for folder, splits, keep in (("articles", ("train", "validation", "test"), args.articles), ("contrastive", ("train", "validation"), args.eval_samples)):
+        (out / folder).mkdir()
+        for split in splits:
+            lines = (ROOT / "data" / folder / f"{split}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+            (out / folder / f"{split}.jsonl").write_text("".join(lines[:keep]), encoding="utf-8")
     sentences = out / "validation-sample.jsonl"
     sentences.write_text("".join((ROOT / "data" / "validation.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)[:args.eval_samples]), encoding="utf-8")
     checkpoint = out / "indobert-base"
@@ -108,6 +110,9 @@ def main(argv=None) -> int:
         python, "-m", "train", "configs/indobert-base.yaml",
         f"model.model_name_or_path={backbone}", f"train.output_dir={out}", f"train.max_steps={args.steps}",
         f"data.max_train_samples={8 * 32}", f"data.max_eval_samples={args.eval_samples}", f"data.article_dir={out / 'articles'}",
+        # the contrast suite is only scored (inference, as the test split is), and it cannot be
+        # sampled (every rule needs its groups): the tiny integration run covers its section
+        f"data.contrastive_dir={out / 'contrastive'}", "data.contrast_dir=null",
     ], log, out / "logs")
     for required in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "metrics.json", "report/report.md"):
         if not (checkpoint / required).is_file():

@@ -56,11 +56,16 @@ def test_evaluate_takes_a_labels_file_and_a_text_label_file_without_ids(tiny_run
     path, n = labels_file(tmp_path / "labels.jsonl", n=3)
     plain = tmp_path / "mine.csv"
     plain.write_text("text,label\nSebuah bom meledak di pasar kota pada Senin pagi.,attack\nCuaca cerah di Jakarta hari ini.,other\n", encoding="utf-8")
+    # the baseline's sentences: every 8th of the project's files (the whole train file would
+    # spend half a minute fitting the baseline twice, which is not what this test is about)
+    for split in ("train", "validation"):
+        rows = (ROOT / "data" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        (tmp_path / f"{split}.jsonl").write_text("".join(rows[::8]), encoding="utf-8")
     for data, expected in ((path, n), (plain, 2)):
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             code = main(["--model", str(tiny_run.run_dir), "--data", str(data), "--out", str(tmp_path / f"eval-{data.stem}"),
-                         "--train", str(ROOT / "data" / "train.jsonl"), "--validation", str(ROOT / "data" / "validation.jsonl")])
+                         "--train", str(tmp_path / "train.jsonl"), "--validation", str(tmp_path / "validation.jsonl")])
         assert code == 0
         summary = json.loads(printed.getvalue())
         assert summary["n"] == expected and "baseline_macro_f1" in summary

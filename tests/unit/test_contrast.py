@@ -105,6 +105,27 @@ def test_contrastive_pairs_may_repeat_each_other_only_inside_their_group(tmp_pat
     assert "unknown rule 'dec-99'" in str(err.value) and "story 'g1' spans splits ['train', 'validation']" in str(err.value)
 
 
+def test_contrastive_pairs_are_checked_against_the_sentence_files_but_those_not_again(tmp_path):
+    from train.data.sentences import read_labelled
+
+    rules = {"clar-attack-scope": {}}
+    sentence = {"id": "s1", "text": CRIME.replace("Medan", "Binjai"), "label": "other", "theatre": "indonesia", "register": "hard_news", "story": "s"}
+    # two sentence rows that nearly repeat each other are the sentence validator's finding, not this one's
+    write_jsonl(tmp_path / "sentences.jsonl", [sentence, {**sentence, "id": "s2", "text": CRIME.replace("Medan", "Deli")}])
+    sentence_rows = {"train": read_labelled(tmp_path / "sentences.jsonl")[0], "validation": [], "test": []}
+    (tmp_path / "pairs").mkdir()
+    write_jsonl(tmp_path / "pairs" / "validation.jsonl", [pair(4, "g2", "other", "Dua kampung di Mimika berdamai lewat upacara adat setelah bentrok pekan lalu.")])
+    write_jsonl(tmp_path / "pairs" / "train.jsonl", [pair(1, "g1", "other", "Warga Mimika menggelar upacara adat untuk mengakhiri sengketa tanah ulayat."),
+                                                      pair(2, "g1", "attack", "Warga Mimika menyerang kampung tetangga dengan panah dalam sengketa tanah ulayat.")])
+    assert len(validate_contrastive(tmp_path / "pairs", sentence_rows, LABELS, rules=rules)["train"]) == 2
+    write_jsonl(tmp_path / "pairs" / "train.jsonl", [pair(1, "g1", "other", CRIME), {**pair(2, "g1", "attack", CONFLICT), "id": "s2"}])
+    with pytest.raises(DataError) as err:
+        validate_contrastive(tmp_path / "pairs", sentence_rows, LABELS, rules=rules)
+    assert "train.jsonl:1: near-duplicate of" in str(err.value) and "sentences.jsonl:1" in str(err.value)
+    assert "pairs/train.jsonl:2: duplicate id 's2' (first at" in str(err.value)
+    assert "sentences.jsonl:2: near-duplicate" not in str(err.value)
+
+
 def test_title_case_follows_indonesian_headlines():
     assert title_case("Polisi menembak dua anggota MIT di Poso, Sabtu (12/3).") == "Polisi Menembak Dua Anggota MIT di Poso, Sabtu (12/3)."
     assert title_case("al-Baghdadi tewas dalam serangan pasukan khusus AS") == "al-Baghdadi Tewas dalam Serangan Pasukan Khusus AS"

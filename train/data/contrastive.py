@@ -41,6 +41,6 @@ def validate_contrastive(
             if rules is not None and r.fields.get("rule") not in rules:
                 problems.append(f"{r.where}: unknown rule {r.fields.get('rule')!r} (not in the contrast suite's rules.jsonl)")
         split_rows[split] = rows
-    problems += check_dataset({s: sentence_rows.get(s, []) + split_rows.get(s, []) for s in SPLITS})
+    problems += check_dataset(split_rows, against={s: sentence_rows.get(s, []) for s in SPLITS})
     raise_problems(problems, "contrastive data")
     return split_rows

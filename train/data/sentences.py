@@ -83,27 +83,33 @@ def check_row(row: Row, labels, *, required=CORE_FIELDS, min_words=MIN_WORDS, ma
     return [f"{row.where}: {p}" for p in problems]
 
 
-def check_dataset(split_rows: dict[str, list[Row]]) -> list[str]:
+def check_dataset(split_rows: dict[str, list[Row]], against: dict[str, list[Row]] | None = None) -> list[str]:
     """Problems across rows and splits: duplicate ids, exact and near duplicates, stories in two
     splits. Two rows of one contrastive group (same `story`, both with a `rule`) may share
-    their words, and may differ only in casing: that is what a minimal pair is."""
+    their words, and may differ only in casing: that is what a minimal pair is. `against`: rows
+    already checked among themselves (the sentence splits, when the contrastive files are
+    checked); only their pairs with a row of `split_rows` are looked at."""
     problems = []
-    everything = [r for rows in split_rows.values() for r in rows if isinstance(r.fields.get("text"), str)]
+    new = [r for rows in split_rows.values() for r in rows if isinstance(r.fields.get("text"), str)]
+    old = [r for rows in (against or {}).values() for r in rows if isinstance(r.fields.get("text"), str)]
+    is_new = [False] * len(old) + [True] * len(new)
     seen_ids: dict[str, Row] = {}
     seen_text: dict[str, Row] = {}
-    for r in everything:
-        rid = str(r.fields.get("id"))
-        if rid in seen_ids:
+    for r, r_is_new in zip(old + new, is_new):
+        rid, fp = str(r.fields.get("id")), fingerprint(r.fields["text"])
+        if rid in seen_ids and r_is_new:
             problems.append(f"{r.where}: duplicate id {rid!r} (first at {seen_ids[rid].where})")
-        seen_ids.setdefault(rid, r)
-        fp = fingerprint(r.fields["text"])
-        if fp in seen_text and not _same_group(seen_text[fp], r):
+        if fp in seen_text and r_is_new and not _same_group(seen_text[fp], r):
             problems.append(f"{r.where}: exact duplicate of {seen_text[fp].where}")
+        seen_ids.setdefault(rid, r)
         seen_text.setdefault(fp, r)
+    everything = new + old
     texts = [fingerprint(r.fields["text"]) for r in everything]
-    for i, j in near_duplicates(texts, char_5grams, NEAR_DUPLICATE_JACCARD):
+    for i, j in near_duplicates(texts, char_5grams, NEAR_DUPLICATE_JACCARD, first=len(new)):
         if texts[i] != texts[j] and not _same_group(everything[i], everything[j]):  # exact duplicates are reported on their own
-            problems.append(f"{everything[j].where}: near-duplicate of {everything[i].where}")
+            later, earlier = (everything[j], everything[i]) if j < len(new) else (everything[i], everything[j])
+            problems.append(f"{later.where}: near-duplicate of {earlier.where}")
+    split_rows = {s: (against or {}).get(s, []) + split_rows.get(s, []) for s in dict.fromkeys([*(against or {}), *split_rows])}
     story_splits = defaultdict(set)
     story_first = {}
     for split, rows in split_rows.items():

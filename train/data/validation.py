@@ -82,9 +82,12 @@ def problem_kind(problem: str) -> str:
     return re.sub(r"(?<![A-Za-z]-)\b\d+\b", "N", kind)  # not UTF-8's 8
 
 
-def near_duplicates(texts: list[str], shingles: Callable[[str], Iterable[Hashable]], threshold: float) -> list[tuple[int, int]]:
+def near_duplicates(texts: list[str], shingles: Callable[[str], Iterable[Hashable]], threshold: float,
+                    first: int | None = None) -> list[tuple[int, int]]:
     """Pairs (i, j), i < j, whose shingle sets have a Jaccard similarity of at least
-    `threshold`, in order of i then j. Sparse set algebra: every pair at once, not a loop over pairs."""
+    `threshold`, in order of i then j. Sparse set algebra: every pair at once, not a loop over pairs.
+    `first`: only pairs whose i is one of the first `first` texts (a small file checked against
+    a large one, whose own pairs are checked elsewhere)."""
     if len(texts) < 2:
         return []
     from sklearn.feature_extraction.text import CountVectorizer
@@ -94,7 +97,7 @@ def near_duplicates(texts: list[str], shingles: Callable[[str], Iterable[Hashabl
     except ValueError:  # not one shingle in any text
         return []
     sizes = grams.sum(axis=1).A1
-    shared = (grams @ grams.T).tocoo()
+    shared = (grams[:first] @ grams.T).tocoo()
     i, j, common = shared.row, shared.col, shared.data
     keep = (i < j) & (common / (sizes[i] + sizes[j] - common) >= threshold)
     return sorted(zip(i[keep].tolist(), j[keep].tolist()))
