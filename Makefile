@@ -2,7 +2,7 @@
 # make check: install, run the unit tier (no model is built or loaded; about a minute) for quick feedback.
 # make test: install, run the whole test suite: unit, integration (one tiny checkpoint), e2e (slow).
 # make rehearse: configs/indobert-base.yaml on a random model of IndoBERT-base's shape, a few steps,
-#               through training, report, card, fast export, Hub dry run and predict_document (~5 min).
+#               through training, report, card, fast export, Hub dry run and predict_document (~2 min).
 # make card: re-render model_card.md and reports/quickstart/ from the reference run in outputs/quickstart
 #            (train it first with `make demo`; the card states which backbone produced its numbers).
 PYTHON ?= python3

@@ -78,8 +78,8 @@ def check_document(checkpoint: Path) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m train.rehearse", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "rehearsal", help="working folder (replaced)")
-    parser.add_argument("--steps", type=int, default=3, help="optimizer steps of batch 32 (the config's batch)")
-    parser.add_argument("--eval-samples", type=int, default=64, help="validation and test sentences scored")
+    parser.add_argument("--steps", type=int, default=2, help="optimizer steps of batch 32 (the config's batch)")
+    parser.add_argument("--eval-samples", type=int, default=32, help="validation and test sentences scored (and contrastive pairs read)")
     parser.add_argument("--articles", type=int, default=4, help="whole articles per split, from data/articles/")
     args = parser.parse_args(argv)
     # the fast-mode stage needs the `fast` extra: say so now, not after minutes of training

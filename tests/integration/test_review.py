@@ -130,3 +130,19 @@ def test_two_tabs_on_one_file_never_write_a_sentence_twice(tiny_run, article_fil
         assert {r.fields["sentences"][0]["annotator"] for r in rows} == {"ana", "budi"}
     finally:
         page.close()
+
+
+def test_the_simulated_loop_prints_each_order_and_budget_and_writes_a_valid_labels_file(tiny_run, tmp_path, capsys):
+    """scripts/simulate_review.py on the tiny model, one seed and small budgets: a row per order
+    and budget, and the labels file it writes for the retraining is what the Review tab writes."""
+    from tests.integration.test_bench import _script
+
+    out = tmp_path / "simulated.jsonl"
+    code = _script("simulate_review").main([str(tiny_run.run_dir), "--seeds", "0", "--budgets", "4", "8", "--orders", "doubt", "random",
+                                            "--replay", "8", "--epochs", "1", "--labels-out", str(out)])
+    assert code == 0
+    table = capsys.readouterr().out
+    for row in ("| none | 0 |", "| doubt | 4 |", "| doubt | 8 |", "| random | 4 |", "| random | 8 |"):
+        assert row in table
+    labels = list(tiny_run.cfg.data.labels)
+    assert sum(len(a["sentences"]) for a in read_reviewed([out], labels)) == 8
