@@ -2,8 +2,9 @@
 
     indosec review --model outputs/quickstart --articles berita.jsonl artikel.txt --out labels.jsonl [--annotator ana]
 
-Articles from the command line, a paste or uploaded files go through `predict_document`; the
-most doubtful sentences come first (`indosec.review`). Every decision is appended to the labels
+Articles from the command line, a paste or uploaded files go through `predict_document`; their
+sentences come in a seeded random order, or most doubtful first with `--order doubt`
+(`indosec.review` says why random is the default). Every decision is appended to the labels
 file at once (`indosec.reviewed`), so closing the page or killing the server loses nothing, and
 starting again on the same file goes on where the review stopped.
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indosec.records import SUFFIXES
-from indosec.review import Session, item_html, queue
+from indosec.review import ORDERS, Session, item_html, queue
 from indosec.reviewed import LabelsFile
 
 # Keys press the tab's buttons; ignored while typing in a text box or when the tab is hidden.
@@ -44,7 +45,7 @@ class ReviewOptions:
     article_paths: list[str] = field(default_factory=list)
     annotator: str = ""
     checkpoint: str = ""
-    order: str = "doubt"
+    order: str = ORDERS[0]
 
     @classmethod
     def from_args(cls, args) -> ReviewOptions:
@@ -57,11 +58,12 @@ class ReviewOptions:
 
 def add_review_command(commands):
     """`indosec review`'s own arguments (the model, host and port are the app's)."""
-    r = commands.add_parser("review", help="the app on its Review tab: correct the model's most doubtful sentences in your articles")
+    r = commands.add_parser("review", help="the app on its Review tab: label or correct the model's sentences in your articles")
     r.add_argument("--articles", nargs="*", default=[], help="article files (.txt one article; .jsonl/.csv one per line, field text)")
     r.add_argument("--out", required=True, help="labels file: each decision is appended at once; reopening it resumes")
     r.add_argument("--annotator", default=os.environ.get("USER", ""), help="your name, recorded with each label")
-    r.add_argument("--order", choices=("doubt", "random"), default="doubt", help="doubt: smallest margin between the top two labels first")
+    r.add_argument("--order", choices=ORDERS, default=ORDERS[0], help="random (seeded; the default: it taught the model more in a "
+                   "simulated loop) or doubt: smallest margin between the top two labels first")
     return r
 
 
@@ -101,7 +103,7 @@ def review_tab(clf, options: ReviewOptions, read_articles) -> None:
         with gr.Column():
             labels_path = gr.Textbox(label="Labels file (appended to, resumed from)", value=options.labels_path)
             annotator = gr.Textbox(label="Your name (recorded with each label)", value=options.annotator)
-    start = gr.Button(f"Start review ({options.order} order: most doubtful first)" if options.order == "doubt" else "Start review", variant="primary")
+    start = gr.Button("Start review (most doubtful first)" if options.order == "doubt" else "Start review", variant="primary")
     message, counts = gr.Markdown(), gr.Markdown()
     view = gr.HTML()
     session = gr.State(None)

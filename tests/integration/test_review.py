@@ -1,6 +1,6 @@
 """The review loop, driven with gradio_client as a person drives it: `indosec review` as a real
 server, killed mid-review and restarted on the same labels file; two tabs on one file; the
-doubt order. Nothing lost, nothing twice, every line valid article data."""
+review order. Nothing lost, nothing twice, every line valid article data."""
 
 import json
 import os
@@ -58,9 +58,9 @@ def test_review_20_kill_the_server_restart_and_nothing_is_lost_or_twice(tiny_run
     clf = indosec.load(str(tiny_run.run_dir), device="cpu")
     labels = clf.labels
     texts = articles(3)
-    items = queue(clf, [(f"berita.jsonl:{i}", t) for i, t in enumerate(texts, 1)])
+    items = queue(clf, [(f"berita.jsonl:{i}", t) for i, t in enumerate(texts, 1)])  # the default order, as the server's
     model_label = {it.key: it.model_label for it in items}
-    assert [it.margin for it in items] == sorted(it.margin for it in items) and len(items) >= 25
+    assert len(items) >= 25
     expected, seen = {}, []
     # keys: labels by number, Enter (the model's label), a skip and an undo of it, an undo of a decision
     plan = [["1", "enter", "3", "s", "u", "5", "2", "u", "2", "enter", "4", "1", "enter"],
@@ -96,7 +96,7 @@ def test_review_20_kill_the_server_restart_and_nothing_is_lost_or_twice(tiny_run
     written = {(r.fields["id"], r.fields["sentences"][0]["start"], r.fields["sentences"][0]["end"]): r.fields["sentences"][0]["label"] for r in rows}
     assert len(rows) == len(written) == 20 and written == expected
     assert all(r.fields["sentences"][0]["annotator"] == "ana" for r in rows)
-    # undecided sentences came in doubt order: the first shown is the most doubtful
+    # the server's queue is the default (seeded) order: the first shown is its first
     assert seen[0] == items[0].key
     assert sum(len(a["sentences"]) for a in read_reviewed([out], labels)) == 20
 
@@ -115,7 +115,7 @@ def test_two_tabs_on_one_file_never_write_a_sentence_twice(tiny_run, article_fil
         first, second = (gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False) for _ in range(2))
         view1, *_ = first.predict(None, None, str(out), "ana", api_name="/review_start")
         view2, *_ = second.predict(None, None, str(out), "budi", api_name="/review_start")
-        assert shown(view1) == shown(view2)  # both tabs start on the most doubtful sentence
+        assert shown(view1) == shown(view2)  # both tabs start on the first sentence of one seeded order
         first.predict("1", api_name="/review_key")
         _, _, message = second.predict("2", api_name="/review_key")  # the same sentence, done by the first tab meanwhile
         assert "Already labelled" in message

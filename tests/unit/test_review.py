@@ -22,13 +22,14 @@ def items(text=TEXT):
 
 
 def session(path, annotator="ana"):
-    return Session(order_items(items()), LabelsFile(path, LABELS), annotator=annotator, checkpoint="ckpt")
+    return Session(order_items(items(), "doubt"), LabelsFile(path, LABELS), annotator=annotator, checkpoint="ckpt")
 
 
-def test_doubt_order_is_the_smallest_margin_first_and_random_is_seeded():
+def test_doubt_order_is_the_smallest_margin_first_and_random_is_seeded_and_the_default():
     assert margin([0.4, 0.35, 0.25]) == pytest.approx(0.05)
-    assert [round(it.margin, 2) for it in order_items(items())] == [0.05, 0.30, 0.85]
+    assert [round(it.margin, 2) for it in order_items(items(), "doubt")] == [0.05, 0.30, 0.85]
     assert order_items(items(), "random", 1) == order_items(items(), "random", 1)
+    assert order_items(items()) == order_items(items(), "random", 0)  # the simulated loop's winner
     with pytest.raises(ValueError, match="unknown review order 'best'"):
         order_items(items(), "best")
 
@@ -55,7 +56,7 @@ def test_a_new_session_on_the_same_file_resumes_after_the_done_sentences(tmp_pat
     s.press("1")
     s.press("2")
     resumed = session(tmp_path / "labels.jsonl")
-    assert resumed.current() == order_items(items())[2]
+    assert resumed.current() == order_items(items(), "doubt")[2]
     resumed.press("enter")
     assert resumed.current() is None and resumed.press("1") == "Nothing left to review."
 
@@ -69,7 +70,7 @@ def test_a_sentence_another_tab_decided_while_it_was_on_screen_is_not_written_ag
 
 
 def test_the_sentence_is_marked_in_its_article_with_the_definitions():
-    it = order_items(items())[0]
+    it = order_items(items(), "doubt")[0]
     page = item_html(it, list(LABELS))
     assert f'<mark id="review-sentence" style="background:#ffd166;padding:1px 2px">{TEXT[it.start:it.end]}</mark>' in page
     assert "Model: <b>attack</b> 0.40" in page and "Ordinary crime and cyberattacks" in page
