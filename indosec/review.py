@@ -5,13 +5,12 @@ Review tab (`indosec.review_app`) and the simulated loop (scripts/simulate_revie
 Why random and not most-doubtful first: in the simulated loop (the article test split as the
 user's news, gold labels revealed, 3 seeds), reviewing the sentences with the smallest margin
 between the two most probable labels first did not beat a random order at 50, 100 or 200
-reviewed sentences (held-out macro-F1 0.753 / 0.765 / 0.735 against 0.786 / 0.760 / 0.772; the
-README's "Adapt it to your news" has the table; the differences are within the noise of 130
-held-out sentences, and none is clearly above the model before review). Doubt-first gathers
-the borderline sentences of a few label pairs: its first 200 (seed 0) were 36%
-security_cooperation and 6% propaganda, against 22% and 14% of the articles' sentences. Random
-ones look like the user's news. `doubt` stays as an option. The order is seeded, so a restarted review and a second tab
-see the same queue.
+reviewed sentences (held-out macro-F1 0.800 / 0.815 / 0.803 against 0.802 / 0.803 / 0.820;
+the README's "Adapt it to your news" has the table). The differences are within the spread
+between seeds, so the simplest order is the default. Doubt-first gathers the borderline
+sentences of a few label pairs: its first 200 (seed 0) were 34% security_cooperation and 8%
+attack, against 22% and 16% of the articles' sentences. `doubt` stays as an option. The
+order is seeded, so a restarted review and a second tab see the same queue.
 
 Keys: 1-5 pick a label (in the checkpoint's label order), Enter accepts the model's label, S
 skips (the sentence goes to the end of the queue and is not written), U undoes the last

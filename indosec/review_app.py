@@ -62,7 +62,7 @@ def add_review_command(commands):
     r.add_argument("--articles", nargs="*", default=[], help="article files (.txt one article; .jsonl/.csv one per line, field text)")
     r.add_argument("--out", required=True, help="labels file: each decision is appended at once; reopening it resumes")
     r.add_argument("--annotator", default=os.environ.get("USER", ""), help="your name, recorded with each label")
-    r.add_argument("--order", choices=ORDERS, default=ORDERS[0], help="random (seeded; the default: it taught the model more in a "
+    r.add_argument("--order", choices=ORDERS, default=ORDERS[0], help="random (seeded; the default: doubt-first did not beat it in a "
                    "simulated loop) or doubt: smallest margin between the top two labels first")
     return r
 
