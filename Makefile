@@ -17,11 +17,9 @@ export TOKENIZERS_PARALLELISM := false
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	# torch first and pinned: this version has a CPU build; anything else pulls CUDA wheels.
-	# --no-compile: Python compiles what a run imports on first use, not every module of every
-	# package at install (half the install's time on 2 cores)
-	$(PY) -m pip install -q --no-compile torch==2.13.0
-	$(PY) -m pip install -q --no-compile -e ".[train,quickstart,fast,app,test]"
+	# torch first and pinned: this version has a CPU build; anything else pulls CUDA wheels
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[train,quickstart,fast,app,test]"
 	touch $@
 
 install: $(VENV)/.installed
