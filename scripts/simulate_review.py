@@ -1,7 +1,8 @@
 """The review loop, simulated: the article test split plays the user's news, and its gold labels
 are revealed as if an analyst reviewed the sentences in a given order.
 
-    python scripts/simulate_review.py outputs/quickstart --seeds 0 1 2 --budgets 50 100 200 --orders doubt random
+    python scripts/simulate_review.py outputs/quickstart --seeds 0 1 2 --budgets 50 100 200 --orders doubt random \
+        --labels-out outputs/simulated-labels.jsonl
 
 For each seed, the test articles are split by story (the seeded draw `data.extra_articles` uses:
 30% held out). The other articles' sentences are the pool. For each order (`doubt`: smallest
@@ -19,6 +20,7 @@ label, on 2 CPU cores in minutes per point.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -34,6 +36,7 @@ import torch  # noqa: E402
 import indosec  # noqa: E402
 from indosec.records import read_objects  # noqa: E402
 from indosec.review import margin, order_items  # noqa: E402
+from indosec.reviewed import decision  # noqa: E402
 from indosec.text import normalize_text  # noqa: E402
 from train.data.reviewed import split_reviewed  # noqa: E402
 from train.scores.metrics import macro_f1  # noqa: E402
@@ -42,8 +45,8 @@ from train.scores.metrics import macro_f1  # noqa: E402
 def pool_and_heldout(seed: int, test_share: float = 0.3):
     articles = [{**r, "split": None, "split_where": None} for r in read_objects(ROOT / "data" / "articles" / "test.jsonl")]
     placed = split_reviewed(articles, test_share=test_share, validation_share=0.0, seed=seed)
-    sentences = {split: [(normalize_text(a["text"][s["start"]:s["end"]]), s["label"]) for a in placed[split] for s in a["sentences"]]
-                 for split in ("train", "test")}
+    sentences = {split: [(normalize_text(a["text"][s["start"]:s["end"]]), s["label"], a["text"], s["start"], s["end"])
+                         for a in placed[split] for s in a["sentences"]] for split in ("train", "test")}
     return sentences["train"], sentences["test"]
 
 
@@ -80,6 +83,18 @@ def predict(model, tok, texts: list[str]) -> list[int]:
     return out
 
 
+def write_labels(path: Path, reviewed, labels, checkpoint: str) -> None:
+    """The file the Review tab would have written for these items: gold labels as the analyst's."""
+    lines = []
+    for it in reviewed:
+        _, label, article, start, end = it.gold
+        top = int(it.probs.argmax())
+        lines.append(json.dumps(decision(article, start, end, label, model_label=labels[top], model_score=float(it.probs[top]),
+                                         annotator="simulated", checkpoint=checkpoint), ensure_ascii=False) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    print(f"wrote {len(lines)} decisions to {path}", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
@@ -89,6 +104,8 @@ def main(argv=None) -> int:
     parser.add_argument("--replay", type=int, default=200, help="sentences of data/train.jsonl mixed in")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--lr", type=float, default=3e-5)
+    parser.add_argument("--labels-out", type=Path, help="write the labels file of the first seed's first order at the largest "
+                        "budget, as the Review tab writes it (to time the full retraining with data.extra_articles)")
     args = parser.parse_args(argv)
     clf = indosec.load(args.model, device="cpu")
     label2id = {lab: i for i, lab in enumerate(clf.labels)}
@@ -96,16 +113,18 @@ def main(argv=None) -> int:
     results: dict[tuple[str, int], list[float]] = {}
     for seed in args.seeds:
         pool, heldout = pool_and_heldout(seed)
-        gold = [label2id[lab] for _, lab in heldout]
-        texts = [t for t, _ in heldout]
+        gold = [label2id[h[1]] for h in heldout]
+        texts = [h[0] for h in heldout]
         before = macro_f1(gold, clf.predict_proba(texts).argmax(-1))
         results.setdefault(("none", 0), []).append(before)
-        probs = clf.predict_proba([t for t, _ in pool])
-        items = [SimpleNamespace(margin=margin(p), example=(t, label2id[lab])) for p, (t, lab) in zip(probs, pool)]
+        probs = clf.predict_proba([p[0] for p in pool])
+        items = [SimpleNamespace(margin=margin(pr), example=(p[0], label2id[p[1]]), gold=p, probs=pr) for pr, p in zip(probs, pool)]
         replay = [(normalize_text(r["text"]), label2id[r["label"]]) for r in random.Random(seed).sample(train_rows, args.replay)]
         print(f"seed {seed}: pool {len(pool)} sentences, held out {len(heldout)}; macro-F1 before {before:.3f}", flush=True)
         for order in args.orders:
             ordered = order_items(items, order, seed)
+            if args.labels_out and seed == args.seeds[0] and order == args.orders[0]:
+                write_labels(args.labels_out, ordered[:max(args.budgets)], clf.labels, args.model)
             for budget in args.budgets:
                 started = time.time()
                 model, tok = fine_tune(args.model, [it.example for it in ordered[:budget]] + replay, seed=seed, epochs=args.epochs, lr=args.lr)
