@@ -173,28 +173,14 @@ class Classifier:
         window_logits = np.empty((len(owner), len(self.labels)), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            window_logits[rows] = self.backend.logits(self._pad(enc, rows, int(lengths[rows].max())))
+            # padded to the batch's own longest sequence, on the tokenizer's side, without tokenizing twice
+            batch = self.tokenizer.pad({name: [seqs[r] for r in rows] for name, seqs in enc.items()}, padding=True, return_tensors="pt")
+            window_logits[rows] = self.backend.logits(batch)
         weights = lengths.astype(np.float64)
         weighted = np.zeros((len(texts), len(self.labels)))
         np.add.at(weighted, owner, window_logits * weights[:, None])
         return (weighted / np.bincount(owner, weights=weights, minlength=len(texts))[:, None]).astype(np.float32)
 
-    def _pad(self, enc, rows: np.ndarray, width: int) -> dict[str, torch.Tensor]:
-        """The token sequences `rows` of `enc` as int64 tensors padded to `width`, on the
-        tokenizer's padding side (what tokenizer(..., padding=True) gives, without tokenizing twice)."""
-        pad_values = {"input_ids": self.tokenizer.pad_token_id or 0, "token_type_ids": getattr(self.tokenizer, "pad_token_type_id", 0)}
-        left = self.tokenizer.padding_side == "left"
-        batch = {}
-        for name, sequences in enc.items():
-            padded = np.full((len(rows), width), pad_values.get(name, 0), dtype=np.int64)
-            for i, row in enumerate(rows):
-                seq = sequences[row]
-                if left:
-                    padded[i, width - len(seq):] = seq
-                else:
-                    padded[i, : len(seq)] = seq
-            batch[name] = torch.from_numpy(padded)
-        return batch
 
 
 def load(

@@ -89,30 +89,30 @@ def check_dataset(split_rows: dict[str, list[Row]], against: dict[str, list[Row]
     their words, and may differ only in casing: that is what a minimal pair is. `against`: rows
     already checked among themselves (the sentence splits, when the contrastive files are
     checked); only their pairs with a row of `split_rows` are looked at."""
-    problems = []
+    problems, against = [], against or {}
     new = [r for rows in split_rows.values() for r in rows if isinstance(r.fields.get("text"), str)]
-    old = [r for rows in (against or {}).values() for r in rows if isinstance(r.fields.get("text"), str)]
-    is_new = [False] * len(old) + [True] * len(new)
+    old = [r for rows in against.values() for r in rows if isinstance(r.fields.get("text"), str)]
+    everything = new + old
+    texts = [fingerprint(r.fields["text"]) for r in everything]
     seen_ids: dict[str, Row] = {}
     seen_text: dict[str, Row] = {}
-    for r, r_is_new in zip(old + new, is_new):
-        rid, fp = str(r.fields.get("id")), fingerprint(r.fields["text"])
+    # the checked rows first, so that a new row is the one reported
+    for k in [*range(len(new), len(everything)), *range(len(new))]:
+        r, fp, r_is_new = everything[k], texts[k], k < len(new)
+        rid = str(r.fields.get("id"))
         if rid in seen_ids and r_is_new:
             problems.append(f"{r.where}: duplicate id {rid!r} (first at {seen_ids[rid].where})")
         if fp in seen_text and r_is_new and not _same_group(seen_text[fp], r):
             problems.append(f"{r.where}: exact duplicate of {seen_text[fp].where}")
         seen_ids.setdefault(rid, r)
         seen_text.setdefault(fp, r)
-    everything = new + old
-    texts = [fingerprint(r.fields["text"]) for r in everything]
     for i, j in near_duplicates(texts, char_5grams, NEAR_DUPLICATE_JACCARD, first=len(new)):
         if texts[i] != texts[j] and not _same_group(everything[i], everything[j]):  # exact duplicates are reported on their own
             later, earlier = (everything[j], everything[i]) if j < len(new) else (everything[i], everything[j])
             problems.append(f"{later.where}: near-duplicate of {earlier.where}")
-    split_rows = {s: (against or {}).get(s, []) + split_rows.get(s, []) for s in dict.fromkeys([*(against or {}), *split_rows])}
     story_splits = defaultdict(set)
     story_first = {}
-    for split, rows in split_rows.items():
+    for split, rows in [*against.items(), *split_rows.items()]:
         for r in rows:
             story = r.fields.get("story")
             if story:
