@@ -112,7 +112,7 @@ class TrainArgs:
     """The checkpoint lands in `<output_dir>/<run_name>/`; the Trainer's own checkpoints in
     `<output_dir>/<run_name>.partial/` until the run is finished."""
     precision: str = "auto"
-    """auto (bf16 on GPUs that support it, else fp16 on GPU, fp32 on CPU), bf16, fp16 or fp32."""
+    """auto (bf16 on GPUs that support it, else fp16 on GPU; on the CPU bf16 with AMX, else fp32), bf16, fp16 or fp32."""
     class_weights: bool = False
     """Weight the loss by inverse training-label frequency."""
     early_stopping_patience: int = 2

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from train.config import ConfigError
+from train import run_plan
 from train.run_plan import choose_precision, describe_run_shape
 
 
@@ -19,15 +20,30 @@ NO_GPU = pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU ch
 
 
 @NO_GPU
-def test_cpu_auto_is_fp32_without_tf32():
+def test_cpu_auto_is_fp32_without_amx_and_bf16_with_it(monkeypatch):
+    monkeypatch.setattr(run_plan, "cpu_has_fast_bf16", lambda: False)
     assert choose_precision("auto") | {"why": ""} == {"precision": "fp32", "bf16": False, "fp16": False, "tf32": False, "device": "cpu", "why": ""}
+    monkeypatch.setattr(run_plan, "cpu_has_fast_bf16", lambda: True)
+    choice = choose_precision("auto")
+    assert (choice["precision"], choice["bf16"], choice["tf32"]) == ("bf16", True, False)
+    assert choice["why"] == "auto: this CPU has AMX bf16 matmuls"
+    assert choose_precision("bf16")["precision"] == "bf16"
 
 
 @NO_GPU
 @pytest.mark.parametrize("requested", ["bf16", "fp16"])
-def test_half_precision_on_a_machine_without_cuda_is_a_config_error(requested):
-    with pytest.raises(ConfigError, match=f"train.precision={requested} needs a CUDA GPU.*use train.precision=auto"):
+def test_half_precision_the_cpu_cannot_run_is_a_config_error(monkeypatch, requested):
+    monkeypatch.setattr(run_plan, "cpu_has_fast_bf16", lambda: False)
+    needs = "a CUDA GPU or a CPU with AMX" if requested == "bf16" else "a CUDA GPU"
+    with pytest.raises(ConfigError, match=f"train.precision={requested} needs {needs}, but .*use train.precision=auto"):
         choose_precision(requested)
+
+
+def test_fp16_on_a_cpu_with_amx_is_still_a_config_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(run_plan, "cpu_has_fast_bf16", lambda: True)
+    with pytest.raises(ConfigError, match="train.precision=fp16 needs a CUDA GPU"):
+        choose_precision("fp16")
 
 
 def test_ampere_and_later_get_bf16_and_tf32(monkeypatch):
