@@ -109,8 +109,9 @@ def choose_precision(requested: str) -> dict:
         raise ConfigError(f"train.precision=bf16: {device} does not support bf16; use train.precision=fp16 or auto")
     if requested == "auto":
         precision = "bf16" if bf16_ok else "fp16" if cuda else "fp32"
-        why = f"auto: {device} " + ("supports bf16" if bf16_ok else "has no bf16" if cuda else "has no GPU")
-        if not cuda:
+        if cuda:
+            why = f"auto: {device} " + ("supports bf16" if bf16_ok else "has no bf16")
+        else:
             why = "auto: this CPU " + ("has AMX bf16 matmuls" if bf16_ok else "has no AMX bf16 and no GPU")
     else:
         precision, why = requested, "set by train.precision"
