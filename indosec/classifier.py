@@ -182,7 +182,6 @@ class Classifier:
         return (weighted / np.bincount(owner, weights=weights, minlength=len(texts))[:, None]).astype(np.float32)
 
 
-
 def load(
     name_or_path: str, *, revision: str | None = None, device: str | None = None, fast: bool = False,
     threads: int | None = None, **options,

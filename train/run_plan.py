@@ -101,10 +101,11 @@ def choose_precision(requested: str) -> dict:
     cuda = torch.cuda.is_available()
     device = torch.cuda.get_device_name(0) if cuda else "cpu"
     bf16_ok = torch.cuda.is_bf16_supported() if cuda else cpu_has_fast_bf16()
-    if requested == "fp16" and not cuda or requested == "bf16" and not (cuda or bf16_ok):
+    if not cuda and (requested == "fp16" or requested == "bf16" and not bf16_ok):
         why = f"this torch ({torch.__version__}) is built without CUDA" if torch.version.cuda is None else "no GPU is visible"
         needs = "a CUDA GPU" if requested == "fp16" else "a CUDA GPU or a CPU with AMX"
-        raise ConfigError(f"train.precision={requested} needs {needs}, but {why}; use train.precision=auto (fp32 on this CPU)")
+        auto = "bf16" if bf16_ok else "fp32"
+        raise ConfigError(f"train.precision={requested} needs {needs}, but {why}; use train.precision=auto ({auto} on this CPU)")
     if requested == "bf16" and not bf16_ok:
         raise ConfigError(f"train.precision=bf16: {device} does not support bf16; use train.precision=fp16 or auto")
     if requested == "auto":

@@ -92,13 +92,11 @@ def check_dataset(split_rows: dict[str, list[Row]], against: dict[str, list[Row]
     problems, against = [], against or {}
     new = [r for rows in split_rows.values() for r in rows if isinstance(r.fields.get("text"), str)]
     old = [r for rows in against.values() for r in rows if isinstance(r.fields.get("text"), str)]
-    everything = new + old
-    texts = [fingerprint(r.fields["text"]) for r in everything]
+    new_texts, old_texts = [fingerprint(r.fields["text"]) for r in new], [fingerprint(r.fields["text"]) for r in old]
     seen_ids: dict[str, Row] = {}
     seen_text: dict[str, Row] = {}
     # the checked rows first, so that a new row is the one reported
-    for k in [*range(len(new), len(everything)), *range(len(new))]:
-        r, fp, r_is_new = everything[k], texts[k], k < len(new)
+    for r, fp, r_is_new in zip(old + new, old_texts + new_texts, [False] * len(old) + [True] * len(new)):
         rid = str(r.fields.get("id"))
         if rid in seen_ids and r_is_new:
             problems.append(f"{r.where}: duplicate id {rid!r} (first at {seen_ids[rid].where})")
@@ -106,6 +104,7 @@ def check_dataset(split_rows: dict[str, list[Row]], against: dict[str, list[Row]
             problems.append(f"{r.where}: exact duplicate of {seen_text[fp].where}")
         seen_ids.setdefault(rid, r)
         seen_text.setdefault(fp, r)
+    everything, texts = new + old, new_texts + old_texts  # new rows first: near_duplicates(first=) pairs them with all
     for i, j in near_duplicates(texts, char_5grams, NEAR_DUPLICATE_JACCARD, first=len(new)):
         if texts[i] != texts[j] and not _same_group(everything[i], everything[j]):  # exact duplicates are reported on their own
             later, earlier = (everything[j], everything[i]) if j < len(new) else (everything[i], everything[j])
