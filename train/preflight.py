@@ -5,6 +5,7 @@ distributed job."""
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -86,12 +87,15 @@ def required_bytes(cfg, backbone: str) -> int:
 
     Each Trainer checkpoint holds the fp32 weights plus AdamW's two moment tensors (3x the
     weights); up to save_total_limit of them are kept, plus the one being written and the best
-    one, then the final folder holds the weights once more.
+    one, then the final folder holds the weights once more. A run capped by train.max_steps
+    saves at most once per step (once per eval_steps when set), so a short run needs fewer.
     """
     if cfg.train.min_free_disk_gb is not None:
         return int(cfg.train.min_free_disk_gb * GB)
     weights = fp32_weights_bytes(backbone)
     checkpoints = cfg.train.save_total_limit + 2
+    if cfg.train.max_steps > 0:
+        checkpoints = min(checkpoints, math.ceil(cfg.train.max_steps / (cfg.train.training_arguments.get("eval_steps") or 1)))
     return weights * (3 * checkpoints + 1) + MARGIN_BYTES
 
 

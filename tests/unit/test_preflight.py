@@ -85,6 +85,19 @@ def test_the_estimate_counts_fp32_weights_of_every_kept_checkpoint(tiny_bert, tm
     assert shutil.disk_usage(tmp_path).free > required_bytes(cfg, str(tiny_bert)), "the real check passes here"
 
 
+def test_a_run_capped_by_max_steps_counts_only_the_checkpoints_it_can_save(tiny_bert, tmp_path):
+    weights = 4 * PARAMS
+    # at most one save per step: 2 steps, 2 checkpoints, not save_total_limit + 2
+    cfg = tiny_config(tiny_bert, tmp_path, "train.save_total_limit=2", "train.max_steps=2")
+    assert required_bytes(cfg, str(tiny_bert)) == weights * (3 * 2 + 1) + train.preflight.MARGIN_BYTES
+    # one save every 4 steps: 9 steps save 3 times
+    cfg = tiny_config(tiny_bert, tmp_path, "train.save_total_limit=5", "train.max_steps=9", "train.eval_steps=4")
+    assert required_bytes(cfg, str(tiny_bert)) == weights * (3 * 3 + 1) + train.preflight.MARGIN_BYTES
+    # a long capped run is bounded by save_total_limit as before
+    cfg = tiny_config(tiny_bert, tmp_path, "train.save_total_limit=2", "train.max_steps=1000")
+    assert required_bytes(cfg, str(tiny_bert)) == weights * (3 * 4 + 1) + train.preflight.MARGIN_BYTES
+
+
 def test_a_launch_of_n_processes_that_trains_as_one_is_refused(monkeypatch):
     monkeypatch.setenv("WORLD_SIZE", "2")
     with pytest.raises(PreflightError, match="launched as 2 processes .* Trainer sees 1"):
