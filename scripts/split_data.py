@@ -3,10 +3,12 @@ and by `hard`, grouped by `story` so that no story spans two splits; with --arti
 whole labelled articles the same way, stratified by outlet style and by theatre.
 
     python scripts/split_data.py data/train.jsonl data/validation.jsonl data/test.jsonl --out data/
-    python scripts/split_data.py --articles data/articles/*.jsonl --out data/articles/
+    python scripts/split_data.py --articles data/articles/*.jsonl --train-only-batch 7 --out data/articles/
 
 Deterministic: the result depends only on the rows and --seed, not on input order, so it can
-be re-run on its own output. Rows without an `id` get one (`isn-00001`, ...).
+be re-run on its own output. Articles of a writer batch written later for training only (the
+batch number starts their `story`: `7-...`) go to train with --train-only-batch, and the
+greedy split of the others is unchanged by them. Rows without an `id` get one (`isn-00001`, ...).
 """
 
 from __future__ import annotations
@@ -100,11 +102,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("data"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--articles", action="store_true", help="the inputs are whole labelled articles")
+    parser.add_argument("--train-only-batch", nargs="*", default=[], metavar="N",
+                        help="with --articles: writer batches (the story's prefix) written for training only")
     args = parser.parse_args()
     try:
         if args.articles:
             rows = sorted((r for p in args.inputs for r in read_objects(p)), key=lambda r: r["id"])
-            assignment, order = assign_article_stories(rows, args.seed), ARTICLE_FIELD_ORDER
+            pinned = {r["story"] for r in rows if r["story"].split("-")[0] in args.train_only_batch}
+            assignment = assign_article_stories([r for r in rows if r["story"] not in pinned], args.seed)
+            assignment |= dict.fromkeys(pinned, "train")
+            order = ARTICLE_FIELD_ORDER
         else:
             rows = read_pool(args.inputs)
             assignment, order = assign_stories(rows, args.seed), FIELD_ORDER
