@@ -204,6 +204,14 @@ def test_compare_fast_records_each_split_beside_the_fast_model_and_in_the_card(t
     for data, r in recorded["splits"].items():
         assert r["within"]
         assert f"| `{data}` | {r['sentences']} | {r['macro_f1_fp32']:.4f} → {r['macro_f1_fast']:.4f} | {r['change']:+.4f} | {100 * r['agreement']:.1f}% |" in card
+    assert "outside `compare_fast.py`'s limits" not in card
+    # a split outside the limits is said in bold, not left to a reader comparing the figures
+    recorded["splits"]["data/test.jsonl"]["within"] = False
+    (checkpoint / "fast_mode.json").write_text(json.dumps(recorded), encoding="utf-8")
+    from train.render.card import main as render_card
+
+    assert render_card([str(checkpoint), "--out", str(tmp_path / "card.md")]) == 0
+    assert "**On 1 of these splits fast mode is outside `compare_fast.py`'s limits**" in (tmp_path / "card.md").read_text(encoding="utf-8")
 
 
 def test_fast_variants_compares_each_recipe_with_the_torch_model(tiny_run, tmp_path, capsys):

@@ -31,6 +31,14 @@ def test_indobert_config_is_the_real_run():
     assert cfg.data.labels == ["security_cooperation", "attack", "territorial_claim", "propaganda", "other"]
 
 
+def test_the_long_cpu_config_is_the_quickstart_with_more_epochs():
+    quick, long = (load_config([ROOT / "configs" / f"{name}.yaml"]) for name in ("quickstart", "quickstart-long"))
+    assert long.model == quick.model and long.data == quick.data
+    differ = {k for k, v in long.train.to_dict().items() if quick.train.to_dict()[k] != v}
+    assert differ == {"run_name", "num_train_epochs", "early_stopping_patience"}
+    assert long.train.num_train_epochs == 2 * quick.train.num_train_epochs
+
+
 def test_overrides_are_typed():
     cfg = load_config([], ["train.learning_rate=2e-5", "train.eval_steps=50", "train.class_weights=true", "data.max_train_samples=null"])
     assert cfg.train.learning_rate == 2e-5 and cfg.train.eval_steps == 50
