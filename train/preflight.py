@@ -95,7 +95,7 @@ def required_bytes(cfg, backbone: str) -> int:
     weights = fp32_weights_bytes(backbone)
     checkpoints = cfg.train.save_total_limit + 2
     if cfg.train.max_steps > 0:
-        checkpoints = min(checkpoints, math.ceil(cfg.train.max_steps / (cfg.train.training_arguments.get("eval_steps") or 1)))
+        checkpoints = min(checkpoints, math.ceil(cfg.train.max_steps / (cfg.train.eval_steps or 1)))
     return weights * (3 * checkpoints + 1) + MARGIN_BYTES
 
 

@@ -95,7 +95,7 @@ def check_dataset(split_rows: dict[str, list[Row]], against: dict[str, list[Row]
     new_texts, old_texts = [fingerprint(r.fields["text"]) for r in new], [fingerprint(r.fields["text"]) for r in old]
     seen_ids: dict[str, Row] = {}
     seen_text: dict[str, Row] = {}
-    # the checked rows first, so that a new row is the one reported
+    # the rows checked against first, so that of a duplicate pair the new row is the one reported
     for r, fp, r_is_new in zip(old + new, old_texts + new_texts, [False] * len(old) + [True] * len(new)):
         rid = str(r.fields.get("id"))
         if rid in seen_ids and r_is_new:
