@@ -3,7 +3,7 @@ and by `hard`, grouped by `story` so that no story spans two splits; with --arti
 whole labelled articles the same way, stratified by outlet style and by theatre.
 
     python scripts/split_data.py data/train.jsonl data/validation.jsonl data/test.jsonl --out data/
-    python scripts/split_data.py --articles data/articles/*.jsonl --train-only-batch 7 --out data/articles/
+    python scripts/split_data.py --articles data/articles/*.jsonl --train-only-batch 7 8 --out data/articles/
 
 Deterministic: the result depends only on the rows and --seed, not on input order, so it can
 be re-run on its own output. Articles of a writer batch written later for training only (the

@@ -124,7 +124,7 @@ def test_split_articles_keeps_stories_together_and_is_deterministic(tmp_path, mo
     out1, out2 = tmp_path / "a", tmp_path / "b"
     inputs = [str(ARTICLES / f"{s}.jsonl") for s in ("train", "validation", "test")]
     for out in (out1, out2):
-        monkeypatch.setattr(sys, "argv", ["split_data.py", "--articles", *inputs, "--train-only-batch", "7", "--out", str(out)])
+        monkeypatch.setattr(sys, "argv", ["split_data.py", "--articles", *inputs, "--train-only-batch", "7", "8", "--out", str(out)])
         runpy.run_path(str(ROOT / "scripts" / "split_data.py"), run_name="__main__")
     assert all((out1 / f).read_bytes() == (out2 / f).read_bytes() for f in ("train.jsonl", "validation.jsonl", "test.jsonl"))
     assert all((out1 / f).read_bytes() == (ARTICLES / f).read_bytes() for f in ("train.jsonl", "validation.jsonl", "test.jsonl"))
