@@ -24,6 +24,8 @@ Targets (quickstart checkpoint, CPU): indosec fast >= 8x the default pipeline an
 
 --device cuda measures `pipeline(device=0)` and indosec fp32 and bf16 on the GPU (fast mode is
 CPU-only). No GPU figure in the README comes from it yet: no GPU was available to measure.
+On a CPU, `--variants ... indosec-bf16` times the torch model cast to bf16: worth it only where
+the CPU has AMX bf16 matrix units (Intel Sapphire Rapids and later); elsewhere it is slow.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ VARIANTS = {
     "indosec-fp32-unsorted": "`indosec.load(path)`, batches in input order (`sort_window=batch_size`)",
     "indosec-fast": "`indosec.load(path, fast=True)`",
     "indosec-fast-unsorted": "`indosec.load(path, fast=True)`, batches in input order",
-    "indosec-bf16": "`indosec.load(path, device='cuda')`, weights cast to bf16",
+    "indosec-bf16": "`indosec.load(path)`, weights cast to bf16 (GPU; on a CPU only when --variants names it)",
 }
 
 
@@ -79,10 +81,10 @@ def build_variants(model: str, device: str, threads: int | None, onnx: dict[str,
         "indosec-fp32": fp32.predict,
         "indosec-fp32-unsorted": unsorted(fp32).predict,
     }
+    bf16 = indosec.load(model, device=device, threads=threads)
+    bf16.backend.model.to(torch.bfloat16)
+    fns["indosec-bf16"] = bf16.predict  # on a CPU, fast only with AMX bf16 matmuls: timed when --variants names it
     if gpu:
-        bf16 = indosec.load(model, device=device)
-        bf16.backend.model.to(torch.bfloat16)
-        fns["indosec-bf16"] = bf16.predict
         return fns
     fast = indosec.load(model, fast=True, threads=threads)
     fns["indosec-fast"] = fast.predict
@@ -234,6 +236,8 @@ def main(argv=None) -> None:
     fns = build_variants(args.model, args.device, args.threads, {k: Path(v) for k, v in onnx.items()})
     if args.variants:
         fns = {name: fn for name, fn in fns.items() if name in args.variants or name in onnx}
+    elif args.device == "cpu":
+        fns.pop("indosec-bf16")
     sentences = read_sentences(args.data, max(args.sizes + [args.latency_samples]))
     record = {"command": " ".join(["python", "scripts/bench_predict.py", *(argv if argv is not None else sys.argv[1:])]),
               "model": args.model, "device": args.device, "repeats": args.repeats, "onnx": onnx,

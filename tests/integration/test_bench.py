@@ -64,3 +64,12 @@ def test_bench_predict_alternates_the_variants_and_writes_a_record_the_table_is_
     assert bench_predict.markdown_table(record) in printed
     bench_predict.main(["--table", str(record_path)])
     assert capsys.readouterr().out.strip() == bench_predict.markdown_table(record)
+
+
+def test_bench_predict_times_bf16_on_the_cpu_only_when_asked(tiny_run, tmp_path):
+    bench_predict = _script("bench_predict")
+    record_path = tmp_path / "bf16.json"
+    bench_predict.main([str(tiny_run.run_dir), "--sizes", "4", "--repeats", "1", "--latency-samples", "1", "--threads", "1",
+                        "--variants", "indosec-fast", "indosec-bf16", "--json", str(record_path)])
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert list(record["sizes"]["4"]) == ["indosec-bf16", "indosec-fast"]

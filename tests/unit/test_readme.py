@@ -65,6 +65,26 @@ def test_the_speed_ups_quoted_are_the_benchmark_records():
     assert f"load average {env['load_average_before'][0]:.2f} before, {env['load_average_after'][0]:.2f} after" in README
 
 
+def test_the_indobert_shape_throughput_is_its_benchmark_record():
+    record = json.loads((ROOT / "reports" / "bench_predict_indobert_shape.json").read_text(encoding="utf-8"))
+    assert record["model"] == "outputs/rehearsal/indobert-base" and record["environment"]["threads"] == 1
+    assert " ".join(_bench_predict().markdown_table(record).split()) in README
+    for size, against in record["ratios"].items():
+        assert f"IndoBERT-base shape, {int(size):,} sentences: **{against['pipeline-default']:.2f}×** the default pipeline, {against['before']:.2f}× the fast mode before" in README
+    env = record["environment"]
+    assert f"load average {env['load_average_before'][0]:.2f} before, {env['load_average_after'][0]:.2f} after" in README
+
+
+def test_the_cpu_bf16_figures_are_their_benchmark_record():
+    record = json.loads((ROOT / "reports" / "bench_predict_bf16.json").read_text(encoding="utf-8"))
+    runs = {size: {name: f"{v['best_sent_per_s']:.1f}" for name, v in variants.items()} for size, variants in record["sizes"].items()}
+    assert (f"{runs['256']['indosec-bf16']} against {runs['256']['indosec-fast']} at 256 sentences and "
+            f"{runs['2000']['indosec-bf16']} against {runs['2000']['indosec-fast']} at 2,000") in README
+    assert f"pipeline gave {runs['256']['pipeline-default']} and {runs['2000']['pipeline-default']} sentences/s" in README
+    ratios = record["ratios"]
+    assert f"fast mode's ratios there are {ratios['256']['pipeline-default']:.2f}× and {ratios['2000']['pipeline-default']:.2f}×" in README
+
+
 def test_the_fast_mode_recipes_table_is_the_validation_record():
     variants = json.loads((ROOT / "reports" / "fast_variants.json").read_text(encoding="utf-8"))
     assert variants["data"] == "data/validation.jsonl"  # the recipe is chosen on validation, never on test
