@@ -24,8 +24,8 @@ Targets (quickstart checkpoint, CPU): indosec fast >= 8x the default pipeline an
 
 --device cuda measures `pipeline(device=0)` and indosec fp32 and bf16 on the GPU (fast mode is
 CPU-only). No GPU figure in the README comes from it yet: no GPU was available to measure.
-On a CPU, `--variants ... indosec-bf16` times the torch model cast to bf16: worth it only where
-the CPU has AMX bf16 matrix units (Intel Sapphire Rapids and later); elsewhere it is slow.
+On a CPU, `--variants ... indosec-bf16` times the torch model cast to bf16: of interest where the
+CPU has AMX bf16 matrix units (Intel Sapphire Rapids and later).
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def read_sentences(paths: list[Path], limit: int) -> list[str]:
     return texts[:limit]
 
 
-def build_variants(model: str, device: str, threads: int | None, onnx: dict[str, Path]) -> dict:
-    """name -> function that labels a list of sentences, each built the way a user would."""
+def build_variants(model: str, device: str, threads: int | None, onnx: dict[str, Path], *, cpu_bf16: bool = False) -> dict:
+    """name -> function that labels a list of sentences, each built the way a user would (bf16
+    on a GPU, and on a CPU only with `cpu_bf16`: fast only where the CPU has AMX bf16 matmuls)."""
     import torch
     from transformers import pipeline
 
@@ -81,9 +82,10 @@ def build_variants(model: str, device: str, threads: int | None, onnx: dict[str,
         "indosec-fp32": fp32.predict,
         "indosec-fp32-unsorted": unsorted(fp32).predict,
     }
-    bf16 = indosec.load(model, device=device, threads=threads)
-    bf16.backend.model.to(torch.bfloat16)
-    fns["indosec-bf16"] = bf16.predict  # on a CPU, fast only with AMX bf16 matmuls: timed when --variants names it
+    if gpu or cpu_bf16:
+        bf16 = indosec.load(model, device=device, threads=threads)
+        bf16.backend.model.to(torch.bfloat16)
+        fns["indosec-bf16"] = bf16.predict
     if gpu:
         return fns
     fast = indosec.load(model, fast=True, threads=threads)
@@ -233,11 +235,10 @@ def main(argv=None) -> None:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    fns = build_variants(args.model, args.device, args.threads, {k: Path(v) for k, v in onnx.items()})
+    fns = build_variants(args.model, args.device, args.threads, {k: Path(v) for k, v in onnx.items()},
+                         cpu_bf16="indosec-bf16" in (args.variants or []))
     if args.variants:
         fns = {name: fn for name, fn in fns.items() if name in args.variants or name in onnx}
-    elif args.device == "cpu":
-        fns.pop("indosec-bf16")
     sentences = read_sentences(args.data, max(args.sizes + [args.latency_samples]))
     record = {"command": " ".join(["python", "scripts/bench_predict.py", *(argv if argv is not None else sys.argv[1:])]),
               "model": args.model, "device": args.device, "repeats": args.repeats, "onnx": onnx,
