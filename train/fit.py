@@ -94,7 +94,9 @@ def fit(cfg: Config, folder: RunFolder) -> Fitted | None:
         model=model, args=args, train_dataset=datasets["train"], eval_dataset=datasets["validation"],
         processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
         compute_metrics=trainer_metrics(labels),
-        compute_loss_func=classification_loss(data.gold("train"), len(labels), class_weights=t.class_weights),
+        compute_loss_func=classification_loss(
+            data.gold("train"), len(labels), class_weights=t.class_weights, label_smoothing=args.label_smoothing_factor,
+        ),
         callbacks=[EarlyStoppingCallback(t.early_stopping_patience)] if t.early_stopping_patience else [],
     )
 
@@ -125,9 +127,11 @@ def fit(cfg: Config, folder: RunFolder) -> Fitted | None:
     })
 
 
-def classification_loss(train_labels: list[int], num_labels: int, *, class_weights: bool):
+def classification_loss(train_labels: list[int], num_labels: int, *, class_weights: bool, label_smoothing: float = 0.0):
     """The Trainer's loss: cross-entropy, per sentence weighted by inverse label frequency
-    (weights of mean 1) when `class_weights`, else 1.
+    (weights of mean 1) when `class_weights`, else 1, with `label_smoothing` (the
+    TrainingArguments field `label_smoothing_factor`: the Trainer applies its own smoother only
+    when no loss function is given, so this one must).
 
     Summed and divided by `num_items_in_batch`, the number of sentences in the whole
     gradient-accumulation step, which the Trainer passes in; it then skips its own division by
@@ -139,7 +143,9 @@ def classification_loss(train_labels: list[int], num_labels: int, *, class_weigh
 
     def loss(outputs, labels, num_items_in_batch=None):
         logits = outputs["logits"] if isinstance(outputs, dict) else outputs[0]
-        total = torch.nn.functional.cross_entropy(logits.float(), labels, weight=weights.to(logits.device), reduction="sum")
+        total = torch.nn.functional.cross_entropy(
+            logits.float(), labels, weight=weights.to(logits.device), reduction="sum", label_smoothing=label_smoothing,
+        )
         return total / (num_items_in_batch if num_items_in_batch is not None else labels.numel())
 
     return loss

@@ -21,7 +21,7 @@ def test_a_training_arguments_key_the_project_never_names_reaches_the_trainer(ti
         pass
 
     def trainer(*, args, **kwargs):
-        seen["args"] = args
+        seen["args"], seen["loss"] = args, kwargs["compute_loss_func"]
         raise Built
 
     monkeypatch.setattr("train.fit.Trainer", trainer)
@@ -30,6 +30,9 @@ def test_a_training_arguments_key_the_project_never_names_reaches_the_trainer(ti
         fit(cfg, RunFolder(cfg.train.run_dir))
     args = seen["args"]
     assert args.adam_beta2 == 0.98 and args.label_smoothing_factor == 0.1
+    # and the project's loss applies it (the Trainer's own smoother is skipped when a loss is given):
+    # a confident right answer costs about 0.001 unsmoothed, far more smoothed
+    assert seen["loss"]({"logits": torch.tensor([[8.0, 0.0, 0.0, 0.0, 0.0]])}, torch.tensor([0])) > 0.05
     assert args.get_warmup_steps(100) == 10 and args.output_dir == str(tmp_path / "tiny.partial")
 
 
