@@ -5,6 +5,8 @@ drift from it."""
 import json
 import re
 
+import pytest
+
 from tests.conftest import ROOT
 
 README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())  # line breaks do not matter
@@ -54,25 +56,20 @@ def _bench_predict():
 BENCH = json.loads((ROOT / "reports" / "bench_predict.json").read_text(encoding="utf-8"))
 
 
-def test_the_throughput_table_is_the_one_printed_from_the_benchmark_record():
-    assert " ".join(_bench_predict().markdown_table(BENCH).split()) in README
+INDOBERT_SHAPE = json.loads((ROOT / "reports" / "bench_predict_indobert_shape.json").read_text(encoding="utf-8"))
 
 
-def test_the_speed_ups_quoted_are_the_benchmark_records():
-    for size, against in BENCH["ratios"].items():
-        assert f"{int(size):,} sentences: **{against['pipeline-default']:.2f}×** the default pipeline, {against['before']:.2f}× the fast mode before" in README
-    env = BENCH["environment"]
-    assert f"load average {env['load_average_before'][0]:.2f} before, {env['load_average_after'][0]:.2f} after" in README
-
-
-def test_the_indobert_shape_throughput_is_its_benchmark_record():
-    record = json.loads((ROOT / "reports" / "bench_predict_indobert_shape.json").read_text(encoding="utf-8"))
-    assert record["model"] == "outputs/rehearsal/indobert-base" and record["environment"]["threads"] == 1
+@pytest.mark.parametrize(("record", "prefix"), [(BENCH, ""), (INDOBERT_SHAPE, "IndoBERT-base shape, ")], ids=["quickstart", "indobert-shape"])
+def test_each_throughput_table_and_the_speed_ups_quoted_are_their_benchmark_record(record, prefix):
     assert " ".join(_bench_predict().markdown_table(record).split()) in README
     for size, against in record["ratios"].items():
-        assert f"IndoBERT-base shape, {int(size):,} sentences: **{against['pipeline-default']:.2f}×** the default pipeline, {against['before']:.2f}× the fast mode before" in README
+        assert f"{prefix}{int(size):,} sentences: **{against['pipeline-default']:.2f}×** the default pipeline, {against['before']:.2f}× the fast mode before" in README
     env = record["environment"]
     assert f"load average {env['load_average_before'][0]:.2f} before, {env['load_average_after'][0]:.2f} after" in README
+
+
+def test_the_indobert_shape_record_is_make_rehearses_checkpoint_at_one_thread():
+    assert INDOBERT_SHAPE["model"] == "outputs/rehearsal/indobert-base" and INDOBERT_SHAPE["environment"]["threads"] == 1
 
 
 def test_the_cpu_bf16_figures_are_their_benchmark_record():
