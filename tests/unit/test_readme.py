@@ -11,7 +11,14 @@ from tests.conftest import ROOT
 
 README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())  # line breaks do not matter
 CARD = (ROOT / "model_card.md").read_text(encoding="utf-8")
-REPORT = json.loads((ROOT / "reports" / "quickstart" / "metrics.json").read_text(encoding="utf-8"))
+
+
+def _record(name: str) -> dict:
+    """A JSON record the README quotes, from reports/."""
+    return json.loads((ROOT / "reports" / name).read_text(encoding="utf-8"))
+
+
+REPORT = _record("quickstart/metrics.json")
 
 
 def test_quickstart_macro_f1_and_intervals_match_the_reference_report():
@@ -53,10 +60,10 @@ def _bench_predict():
     return module
 
 
-BENCH = json.loads((ROOT / "reports" / "bench_predict.json").read_text(encoding="utf-8"))
+BENCH = _record("bench_predict.json")
 
 
-INDOBERT_SHAPE = json.loads((ROOT / "reports" / "bench_predict_indobert_shape.json").read_text(encoding="utf-8"))
+INDOBERT_SHAPE = _record("bench_predict_indobert_shape.json")
 
 
 @pytest.mark.parametrize(("record", "prefix"), [(BENCH, ""), (INDOBERT_SHAPE, "IndoBERT-base shape, ")], ids=["quickstart", "indobert-shape"])
@@ -73,7 +80,7 @@ def test_the_indobert_shape_record_is_make_rehearses_checkpoint_at_one_thread():
 
 
 def test_the_cpu_bf16_figures_are_their_benchmark_record():
-    record = json.loads((ROOT / "reports" / "bench_predict_bf16.json").read_text(encoding="utf-8"))
+    record = _record("bench_predict_bf16.json")
     runs = {size: {name: f"{v['best_sent_per_s']:.1f}" for name, v in variants.items()} for size, variants in record["sizes"].items()}
     assert (f"{runs['256']['indosec-bf16']} against {runs['256']['indosec-fast']} at 256 sentences and "
             f"{runs['2000']['indosec-bf16']} against {runs['2000']['indosec-fast']} at 2,000") in README
@@ -83,14 +90,14 @@ def test_the_cpu_bf16_figures_are_their_benchmark_record():
 
 
 def test_the_fast_mode_recipes_table_is_the_validation_record():
-    variants = json.loads((ROOT / "reports" / "fast_variants.json").read_text(encoding="utf-8"))
+    variants = _record("fast_variants.json")
     assert variants["data"] == "data/validation.jsonl"  # the recipe is chosen on validation, never on test
     for r in variants["rows"]:
         assert f"| `{r['variant']}` | {r['macro_f1']:.4f} | {r['change']:+.4f} | {r['agreement']:.1%} | {r['mean_probability_change']:.4f} | {r['sent_per_s_best']:.0f} |" in README
 
 
 def test_the_fast_mode_accuracy_quoted_is_the_recorded_one():
-    record = json.loads((ROOT / "reports" / "fast_mode.json").read_text(encoding="utf-8"))
+    record = _record("fast_mode.json")
     assert f"`{record['fast_model']['recipe']['name']}`" in README
     for data, r in record["splits"].items():
         assert f"`{data}`: {r['macro_f1_fp32']:.4f} → {r['macro_f1_fast']:.4f} ({r['change']:+.4f}; {r['agreement']:.1%} of labels unchanged)" in README
@@ -100,6 +107,6 @@ def test_the_length_aware_batching_gains_and_the_memory_figures_are_the_records(
     for size, v in BENCH["sizes"].items():
         gain = {m: v[f"indosec-{m}"]["best_sent_per_s"] / v[f"indosec-{m}-unsorted"]["best_sent_per_s"] for m in ("fp32", "fast")}
         assert f"{int(size):,} sentences: length-aware batching makes indosec fp32 **{gain['fp32']:.2f}×** and fast mode **{gain['fast']:.2f}×**" in README
-    memory = json.loads((ROOT / "reports" / "bench_cli_memory.json").read_text(encoding="utf-8"))
+    memory = _record("bench_cli_memory.json")
     small, large = memory["rows"][0], memory["rows"][-1]
     assert f"peaked at {small['peak_rss_mib']:.0f} MiB on a {small['lines']:,}-line file and {large['peak_rss_mib']:.0f} MiB on a {large['lines']:,}-line file ({memory['growth']:+.1%};" in README
